@@ -1,0 +1,59 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from buildings.models import Building, Property, Residency, Resident, Unit
+from staff.selectors import property_ids_visible_to
+
+
+class PropertyScopedAdmin(admin.ModelAdmin):
+    """Limits the changelist, change pages and autocompletes to the user's properties."""
+
+    property_path = "property"
+
+    def get_queryset(self, request):
+        visible = property_ids_visible_to(request.user)
+        return super().get_queryset(request).filter(**{f"{self.property_path}__in": visible})
+
+
+@admin.register(Property)
+class PropertyAdmin(SimpleHistoryAdmin, PropertyScopedAdmin):
+    property_path = "pk"
+    list_display = ["name", "kind", "city", "address"]
+    list_filter = ["kind", "city"]
+    search_fields = ["name", "city", "address"]
+
+
+@admin.register(Building)
+class BuildingAdmin(PropertyScopedAdmin):
+    list_display = ["name", "property"]
+    list_filter = [("property", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ("property",)
+    search_fields = ["name", "property__name"]
+    autocomplete_fields = ["property"]
+
+
+@admin.register(Unit)
+class UnitAdmin(PropertyScopedAdmin):
+    property_path = "building__property"
+    list_display = ["__str__", "building", "entrance", "floor", "number"]
+    list_select_related = ("building__property",)
+    search_fields = ["number", "entrance", "building__name", "building__property__name"]
+    autocomplete_fields = ["building"]
+
+
+class ResidencyInline(admin.TabularInline):
+    model = Residency
+    extra = 0
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(Resident)
+class ResidentAdmin(PropertyScopedAdmin):
+    property_path = "units__building__property"
+    list_display = ["name", "phone", "user"]
+    search_fields = ["name", "phone", "user__username", "units__number"]
+    autocomplete_fields = ["user"]
+    inlines = [ResidencyInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user").distinct()

@@ -1,0 +1,116 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Property(models.Model):
+    """A managed estate (项目/小区)."""
+
+    class Kind(models.TextChoices):
+        OLD_COMMUNITY = "old_community", _("Old community")
+        RESIDENTIAL = "residential", _("Residential")
+        HIGH_END = "high_end", _("High-end residential")
+        VILLA = "villa", _("Villa")
+        COMMERCIAL = "commercial", _("Commercial complex")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    city = models.CharField(_("city"), max_length=50)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("property")
+        verbose_name_plural = _("properties")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Building(models.Model):
+    property = models.ForeignKey(
+        Property, on_delete=models.PROTECT, related_name="buildings", verbose_name=_("property")
+    )
+    name = models.CharField(_("name"), max_length=50)
+
+    class Meta:
+        verbose_name = _("building")
+        verbose_name_plural = _("buildings")
+        ordering = ["property__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["property", "name"], name="building_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.property.name} {self.name}"
+
+
+class Unit(models.Model):
+    building = models.ForeignKey(
+        Building, on_delete=models.PROTECT, related_name="units", verbose_name=_("building")
+    )
+    entrance = models.CharField(_("entrance"), max_length=20, blank=True)
+    floor = models.SmallIntegerField(_("floor"))
+    number = models.CharField(_("number"), max_length=20)
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["building__name", "entrance", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["building", "entrance", "number"], name="unit_unique_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        entrance = f"{self.entrance}-" if self.entrance else ""
+        return f"{self.building} {entrance}{self.number}"
+
+
+class Resident(models.Model):
+    """A person living in or owning units; logs into the resident portal."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="resident",
+        verbose_name=_("user"),
+    )
+    name = models.CharField(_("name"), max_length=50)
+    phone = models.CharField(_("phone"), max_length=20, db_index=True)
+    units = models.ManyToManyField(
+        Unit, through="Residency", related_name="residents", verbose_name=_("units")
+    )
+
+    class Meta:
+        verbose_name = _("resident")
+        verbose_name_plural = _("residents")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.phone})"
+
+
+class Residency(models.Model):
+    class Relation(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        TENANT = "tenant", _("Tenant")
+        FAMILY = "family", _("Family member")
+
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="residencies")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="residencies")
+    relation = models.CharField(_("relation"), max_length=10, choices=Relation.choices)
+
+    class Meta:
+        verbose_name = _("residency")
+        verbose_name_plural = _("residencies")
+        constraints = [
+            models.UniqueConstraint(fields=["resident", "unit"], name="residency_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resident.name} — {self.unit} ({self.get_relation_display()})"

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ComplaintsConfig(AppConfig):
+    name = "complaints"
+    verbose_name = _("Complaints")
+
+    def ready(self) -> None:
+        from simple_history.signals import pre_create_historical_record
+
+        from complaints.history import copy_transition_name
+
+        pre_create_historical_record.connect(
+            copy_transition_name, dispatch_uid="complaints.copy_transition_name"
+        )

@@ -1,0 +1,16 @@
+"""The transition name on each complaint history row, next to simple-history's user and reason."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TransitionHistoryModel(models.Model):
+    transition = models.CharField(_("transition"), max_length=30, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+def copy_transition_name(sender, instance, history_instance, **kwargs) -> None:
+    if isinstance(history_instance, TransitionHistoryModel):
+        history_instance.transition = getattr(instance, "_history_transition", "")

@@ -1,0 +1,15 @@
+"""Test settings: jobs run synchronously, passwords hash fast, mail stays in memory."""
+
+from .base import *  # noqa: F403
+from .base import DATA_DIR, Q_CLUSTER
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key-not-for-production-use-1234567890"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = DATA_DIR / "test-media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+Q_CLUSTER = {**Q_CLUSTER, "sync": True}
