@@ -27,6 +27,7 @@ messages: $(MO_FILES)
 demo: install messages
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py install_schedules
 	$(BIN)/python manage.py seed_demo
 	@echo "Web server on http://$(DEMO_ADDR)/ and the job cluster are starting; Ctrl-C stops both."
 	@$(BIN)/python manage.py qcluster & qcluster=$$!; \

@@ -16,6 +16,7 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -107,7 +108,7 @@ class Category(models.Model):
         return self.name_en if (get_language() or "").startswith("en") else self.name_zh_hans
 
 
-def _has_perm_on_own(user, instance: "Complaint", perm: str) -> bool:
+def has_perm_on_own(user, instance: "Complaint", perm: str) -> bool:
     """The owner with `perm`, or someone allowed to override ownership."""
     if not user.has_perm(perm):
         return False
@@ -127,11 +128,11 @@ def can_accept(instance: "Complaint", user) -> bool:
 
 
 def can_classify(instance: "Complaint", user) -> bool:
-    return _has_perm_on_own(user, instance, "complaints.classify_complaint")
+    return has_perm_on_own(user, instance, "complaints.classify_complaint")
 
 
 def can_dispatch(instance: "Complaint", user) -> bool:
-    return _has_perm_on_own(user, instance, "complaints.dispatch_complaint")
+    return has_perm_on_own(user, instance, "complaints.dispatch_complaint")
 
 
 def can_handle(instance: "Complaint", user) -> bool:
@@ -151,7 +152,7 @@ def can_close(instance: "Complaint", user) -> bool:
     return (
         _is_system(user)
         or _is_complaint_resident(user, instance)
-        or _has_perm_on_own(user, instance, "complaints.close_complaint")
+        or has_perm_on_own(user, instance, "complaints.close_complaint")
     )
 
 
@@ -172,7 +173,7 @@ def can_withdraw(instance: "Complaint", user) -> bool:
 def can_merge(instance: "Complaint", user) -> bool:
     if instance.state == State.NEW:
         return user.has_perm("complaints.merge_complaint")
-    return _has_perm_on_own(user, instance, "complaints.merge_complaint")
+    return has_perm_on_own(user, instance, "complaints.merge_complaint")
 
 
 def photo_upload_to(instance: "Photo", filename: str) -> str:
@@ -280,6 +281,30 @@ class Complaint(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         verbose_name=_("merged into"),
     )
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    suspected_emergency = models.BooleanField(
+        _("suspected emergency"),
+        default=False,
+        help_text=_("The text matched an emergency phrase; confirm or downgrade when classifying."),
+    )
+
+    sla_started_at = models.DateTimeField(_("SLA windows start"), null=True, blank=True)
+    first_response_due = models.DateTimeField(_("first response due"), null=True, blank=True)
+    on_site_due = models.DateTimeField(_("on site due"), null=True, blank=True)
+    resolve_due = models.DateTimeField(_("resolve / reply due"), null=True, blank=True)
+    on_site_at = models.DateTimeField(_("on site at"), null=True, blank=True)
+    held_since = models.DateTimeField(_("on hold since"), null=True, blank=True)
+    held_until = models.DateTimeField(_("on hold until"), null=True, blank=True)
+    held_total = models.DurationField(
+        _("time on hold"), default=timedelta, help_text=_("In the current SLA cycle.")
+    )
+    sla_next_at = models.DateTimeField(
+        _("next SLA check"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("When the SLA sweep must next look at this complaint."),
+    )
+    revisit_due_at = models.DateTimeField(_("revisit due"), null=True, blank=True, db_index=True)
 
     created_at = models.DateTimeField(_("submitted at"), default=timezone.now, db_index=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
@@ -295,7 +320,7 @@ class Complaint(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     history = HistoricalRecords(
         bases=[TransitionHistoryModel],
-        excluded_fields=["updated_at"],
+        excluded_fields=["updated_at", "sla_next_at"],
     )
 
     class Meta:
@@ -449,3 +474,289 @@ class Photo(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint.reference} {self.get_step_display()} #{self.pk}"
+
+
+class SlaPolicy(models.Model):
+    """HQ's response windows for one level (SPEC §3); properties may only tighten them."""
+
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices, unique=True)
+    first_response = models.DurationField(
+        _("first response within"), help_text=_("From submission until dispatched.")
+    )
+    on_site = models.DurationField(_("on site within"), null=True, blank=True)
+    resolve = models.DurationField(_("resolved within"), null=True, blank=True)
+    resolve_working_days = models.PositiveSmallIntegerField(
+        _("written reply within (working days)"), null=True, blank=True
+    )
+    max_hold = models.DurationField(
+        _("longest total hold"),
+        default=timedelta,
+        help_text=_("0 means complaints of this level cannot be put on hold."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("SLA policy")
+        verbose_name_plural = _("SLA policies")
+        ordering = ["level"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(resolve__isnull=True) ^ Q(resolve_working_days__isnull=True),
+                name="slapolicy_one_resolve_window",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.get_level_display())
+
+
+class PropertySlaOverride(models.Model):
+    """A property's tighter windows for one level; empty fields keep HQ's."""
+
+    property = models.ForeignKey(
+        Property, on_delete=models.CASCADE, related_name="sla_overrides", verbose_name=_("property")
+    )
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    first_response = models.DurationField(_("first response within"), null=True, blank=True)
+    on_site = models.DurationField(_("on site within"), null=True, blank=True)
+    resolve = models.DurationField(_("resolved within"), null=True, blank=True)
+    resolve_working_days = models.PositiveSmallIntegerField(
+        _("written reply within (working days)"), null=True, blank=True
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("property SLA override")
+        verbose_name_plural = _("property SLA overrides")
+        constraints = [
+            models.UniqueConstraint(fields=["property", "level"], name="slaoverride_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.property} · {self.get_level_display()}"
+
+    def clean(self) -> None:
+        policy = SlaPolicy.objects.filter(level=self.level).first()
+        if policy is None:
+            return
+        errors = {}
+        for field in ("first_response", "on_site", "resolve", "resolve_working_days"):
+            value, default = getattr(self, field), getattr(policy, field)
+            if value is None:
+                continue
+            if default is None:
+                errors[field] = _("HQ's policy for this level has no such window.")
+            elif value > default:
+                errors[field] = _(
+                    "A property may only tighten HQ's window (at most %(default)s)."
+                ) % {"default": default}
+        if errors:
+            raise ValidationError(errors)
+
+
+class WorkdayOverride(models.Model):
+    """A date that breaks the Monday–Friday rule: a statutory holiday on a weekday, or a
+    make-up workday (调休) on a weekend. Seeded from chinese-calendar; edit for new years."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_workday = models.BooleanField(_("is a working day"))
+    name = models.CharField(_("name"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("holiday or make-up workday")
+        verbose_name_plural = _("PRC working-day calendar")
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"
+
+
+class Hold(models.Model):
+    """A period when the resolve clock stops, waiting for something outside our control."""
+
+    class Reason(models.TextChoices):
+        ACCESS = "access", _("Waiting for the resident to give access")
+        PARTS = "parts", _("Waiting for parts")
+        THIRD_PARTY = "third_party", _("Waiting for a third party (developer, utility …)")
+
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="holds", verbose_name=_("complaint")
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    started_at = models.DateTimeField(_("started at"))
+    expected_resume_at = models.DateTimeField(_("expected resume at"), db_index=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("hold")
+        verbose_name_plural = _("holds")
+        ordering = ["started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["complaint"],
+                condition=Q(ended_at__isnull=True),
+                name="hold_one_open_per_complaint",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint.reference} {self.get_reason_display()}"
+
+    @builtins.property
+    def duration(self) -> timedelta | None:
+        return self.ended_at - self.started_at if self.ended_at else None
+
+
+class Deadline(models.TextChoices):
+    FIRST_RESPONSE = "first_response", _("First response")
+    ON_SITE = "on_site", _("On site")
+    RESOLVE = "resolve", _("Resolved / replied")
+
+
+class Breach(models.Model):
+    """A deadline that passed unmet; recorded once per deadline and SLA cycle."""
+
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="breaches", verbose_name=_("complaint")
+    )
+    deadline = models.CharField(_("deadline"), max_length=20, choices=Deadline.choices)
+    cycle = models.PositiveSmallIntegerField(
+        _("cycle"), help_text=_("0 for the first handling, n after the n-th reopening.")
+    )
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    due_at = models.DateTimeField(_("due at"))
+    detected_at = models.DateTimeField(_("detected at"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("owner then"),
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("team then")
+    )
+    escalated_to_manager_at = models.DateTimeField(
+        _("escalated to the project manager at"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("SLA breach")
+        verbose_name_plural = _("SLA breaches")
+        ordering = ["-due_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["complaint", "deadline", "cycle"], name="breach_once_per_cycle"
+            ),
+        ]
+        indexes = [models.Index(fields=["due_at"], name="breach_due_at")]
+
+    def __str__(self) -> str:
+        return f"{self.complaint.reference} {self.get_deadline_display()} {self.due_at:%Y-%m-%d}"
+
+
+class Survey(models.Model):
+    """The satisfaction survey of one closing (one per complaint and SLA cycle)."""
+
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="surveys", verbose_name=_("complaint")
+    )
+    cycle = models.PositiveSmallIntegerField(_("cycle"))
+    sent_at = models.DateTimeField(_("sent at"))
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    solved = models.PositiveSmallIntegerField(_("problem solved"), null=True, blank=True)
+    speed = models.PositiveSmallIntegerField(_("response speed"), null=True, blank=True)
+    attitude = models.PositiveSmallIntegerField(_("service attitude"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("satisfaction survey")
+        verbose_name_plural = _("satisfaction surveys")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["complaint", "cycle"], name="survey_once_per_cycle"),
+            models.CheckConstraint(
+                condition=Q(submitted_at__isnull=True)
+                | (
+                    Q(solved__range=(0, 100))
+                    & Q(speed__range=(0, 100))
+                    & Q(attitude__range=(0, 100))
+                ),
+                name="survey_scores_0_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint.reference} #{self.cycle}"
+
+    @builtins.property
+    def mean(self) -> float | None:
+        if self.submitted_at is None:
+            return None
+        return (self.solved + self.speed + self.attitude) / 3
+
+
+class Notification(models.Model):
+    """An in-app notice, also delivered by e-mail (and SMS for urgent kinds).
+
+    `event_key` names the event; with the recipient it is unique, so an event is
+    never notified twice, however many sweeps run.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    kind = models.CharField(_("kind"), max_length=30)
+    event_key = models.CharField(_("event"), max_length=120)
+    complaint = models.ForeignKey(
+        Complaint,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("complaint"),
+    )
+    params = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "event_key"], name="notification_once_per_event"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            models.Index(
+                fields=["created_at"],
+                condition=Q(delivered_at__isnull=True),
+                name="notification_undelivered",
+            ),
+            models.Index(fields=["complaint", "kind"], name="notification_complaint_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @builtins.property
+    def text(self) -> str:
+        from complaints.notifications import notification_text
+
+        return notification_text(self)

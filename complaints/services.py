@@ -7,8 +7,10 @@ permission with a domain error, runs the django-fsm transition, saves, and leave
 history row carrying the actor, the transition name and the reason.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -18,20 +20,33 @@ from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from buildings.models import Building, Property, Resident, Unit
+from complaints import sla
+from complaints.emergency import is_suspected_emergency
 from complaints.exceptions import AlreadyAccepted, InvalidInput, NotAllowed, WrongState
 from complaints.models import (
     OWNERLESS_STATES,
     Category,
     Channel,
     Complaint,
+    Hold,
     Level,
+    Notification,
     Photo,
     State,
+    Survey,
+    has_perm_on_own,
 )
+from complaints.notifications import notification_build, notifications_save
 from complaints.photos import MAX_PHOTOS_PER_COMPLAINT, photo_process
 from complaints.selectors import complaint_get_for_update
 from staff.models import Team
-from staff.selectors import SYSTEM_USERNAME, property_ids_visible_to, user_display_name
+from staff.selectors import (
+    SYSTEM_USERNAME,
+    project_manager_ids_by_property,
+    property_ids_visible_to,
+    service_leader_id_by_property,
+    user_display_name,
+)
 
 TRANSITION_LABELS = {
     "create": gettext_lazy("submit"),
@@ -45,11 +60,28 @@ TRANSITION_LABELS = {
     "withdraw": gettext_lazy("withdraw"),
     "merge": gettext_lazy("merge"),
     "transfer": gettext_lazy("transfer ownership"),
+    "set_level": gettext_lazy("change the level"),
+    "hold": gettext_lazy("put on hold"),
+    "resume": gettext_lazy("resume"),
+    "on_site": gettext_lazy("record arrival on site"),
+    "survey": gettext_lazy("rate the service"),
 }
 RESIDENT_CHANNELS = (Channel.WEB, Channel.APP)
+DURATION_DEFAULTS = {
+    "CONFIRMATION_WINDOW": timedelta(hours=72),
+    "SURVEY_AFTER": timedelta(hours=24),
+    "REVISIT_AFTER": timedelta(hours=48),
+}
+SATISFACTION_THRESHOLD = 80
+
+
+def settings_duration(name: str) -> timedelta:
+    """PROPERTYDESK_<name> from settings, read at call time."""
+    return getattr(settings, f"PROPERTYDESK_{name}", DURATION_DEFAULTS[name])
 
 
 def _save(complaint: Complaint, *, actor: AbstractBaseUser, transition: str, reason: str) -> None:
+    complaint.sla_next_at = sla.next_check_at(complaint, now=timezone.now())
     complaint._history_user = actor
     complaint._change_reason = reason
     complaint._history_transition = transition
@@ -63,13 +95,17 @@ def _save(complaint: Complaint, *, actor: AbstractBaseUser, transition: str, rea
         del complaint._history_user, complaint._change_reason, complaint._history_transition
 
 
+def _wrong_state(complaint: Complaint, action: str) -> WrongState:
+    return WrongState(
+        _("Cannot %(action)s: the complaint is now “%(state)s”.")
+        % {"action": TRANSITION_LABELS[action], "state": complaint.get_state_display()}
+    )
+
+
 def _check(complaint: Complaint, name: str, actor: AbstractBaseUser) -> None:
     method = getattr(complaint, name)
     if not can_proceed(method):
-        raise WrongState(
-            _("Cannot %(action)s: the complaint is now “%(state)s”.")
-            % {"action": TRANSITION_LABELS[name], "state": complaint.get_state_display()}
-        )
+        raise _wrong_state(complaint, name)
     if not has_transition_perm(method, actor):
         raise NotAllowed()
 
@@ -82,6 +118,51 @@ def _require_reason_when_overriding(complaint: Complaint, actor, reason: str) ->
             % {"name": user_display_name(complaint.owner)},
             field="reason",
         )
+
+
+def _notify(
+    complaint: Complaint,
+    recipient_ids: Iterable[int],
+    *,
+    kind: str,
+    event_key: str,
+    params: dict | None = None,
+) -> None:
+    now = timezone.now()
+    notifications_save(
+        notification_build(
+            recipient_id=user_id,
+            kind=kind,
+            event_key=event_key,
+            now=now,
+            complaint=complaint,
+            params=params,
+        )
+        for user_id in recipient_ids
+    )
+    transaction.on_commit(_deliver_soon)
+
+
+def _project_manager_ids(complaint: Complaint) -> list[int]:
+    return project_manager_ids_by_property([complaint.property_id])[complaint.property_id]
+
+
+def _notify_managers(complaint: Complaint, *, kind: str, event_key: str, leader: bool) -> None:
+    """Tell the property's project managers (and the customer-service leader) at once."""
+    recipients = set(_project_manager_ids(complaint))
+    if leader:
+        leader_id = service_leader_id_by_property([complaint.property_id]).get(
+            complaint.property_id
+        )
+        if leader_id:
+            recipients.add(leader_id)
+    _notify(complaint, recipients, kind=kind, event_key=event_key)
+
+
+def _deliver_soon() -> None:
+    from django_q.tasks import async_task
+
+    async_task("complaints.tasks.notifications_deliver_task", q_options={"group": "notify"})
 
 
 def _is_resident_actor(complaint: Complaint, actor) -> bool:
@@ -194,9 +275,14 @@ def complaint_create(
         contact_phone=contact_phone,
         preferred_contact_time=preferred_contact_time,
         created_by=actor,
+        suspected_emergency=is_suspected_emergency(f"{description} {location_text}"),
     )
     _save(complaint, actor=actor, transition="create", reason="")
     _add_photos(complaint, photos, step=Photo.Step.EVIDENCE, actor=actor)
+    if complaint.suspected_emergency:
+        _notify_managers(
+            complaint, kind="emergency", event_key=f"emergency:{complaint.pk}", leader=True
+        )
     return complaint
 
 
@@ -241,7 +327,48 @@ def complaint_classify(
     if level not in Level.values:
         raise InvalidInput(_("Choose level I, II or III."), field="level")
     complaint.classify(category=category, level=level, at=timezone.now())
+    sla.deadlines_compute(complaint, start=complaint.created_at)
     _save(complaint, actor=actor, transition="classify", reason=reason)
+    if level == Level.I:
+        _notify_managers(
+            complaint,
+            kind="level_one",
+            event_key=f"level_one:{complaint.pk}:{complaint.reopen_count}",
+            leader=False,
+        )
+    return complaint
+
+
+@transaction.atomic
+def complaint_set_level(
+    *, complaint_id: int, actor: AbstractBaseUser, level: int, reason: str
+) -> Complaint:
+    """Owner (or an overrider) changes the level of a classified complaint; the cycle's
+    deadlines are recomputed from its start, and the change is in history."""
+    complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
+    if complaint.state not in sla.WATCHED_STATES or complaint.level is None:
+        raise _wrong_state(complaint, "set_level")
+    if not has_perm_on_own(actor, complaint, "complaints.classify_complaint"):
+        raise NotAllowed()
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput(_("Give the reason for changing the level."), field="reason")
+    if level not in Level.values:
+        raise InvalidInput(_("Choose level I, II or III."), field="level")
+    if level == complaint.level:
+        raise InvalidInput(_("The complaint already has this level."), field="level")
+    if level == Level.I and complaint.held_since is not None:
+        raise InvalidInput(_("Resume the complaint before raising it to level I."), field="level")
+    complaint.level = level
+    sla.deadlines_compute(complaint, start=complaint.sla_started_at)
+    _save(complaint, actor=actor, transition="set_level", reason=reason)
+    if level == Level.I:
+        _notify_managers(
+            complaint,
+            kind="level_one",
+            event_key=f"level_one:{complaint.pk}:{complaint.reopen_count}",
+            leader=False,
+        )
     return complaint
 
 
@@ -295,8 +422,17 @@ def complaint_handle(
         raise InvalidInput(
             _("This category needs an after photo of the finished work."), field="after_photos"
         )
+    if complaint.held_since is not None:
+        hold_end(complaint, actor=actor, at=timezone.now())
     complaint.handle(note=note, at=timezone.now())
     _save(complaint, actor=actor, transition="handle", reason=reason)
+    if complaint.resident_id is not None:
+        _notify(
+            complaint,
+            [complaint.resident.user_id],
+            kind="handled",
+            event_key=f"handled:{complaint.pk}:{complaint.reopen_count}",
+        )
     return complaint
 
 
@@ -313,6 +449,7 @@ def complaint_close(*, complaint_id: int, actor: AbstractBaseUser, reason: str =
     elif actor.get_username() != SYSTEM_USERNAME and not reason:
         raise InvalidInput(_("Give the reason for closing without the resident."), field="reason")
     complaint.close(reason=reason, at=timezone.now())
+    complaint.revisit_due_at = complaint.closed_at + settings_duration("REVISIT_AFTER")
     _save(complaint, actor=actor, transition="close", reason=reason)
     return complaint
 
@@ -341,7 +478,20 @@ def complaint_reopen(*, complaint_id: int, actor: AbstractBaseUser, reason: str)
     if not reason:
         raise InvalidInput(_("Tell us what is still wrong."), field="reason")
     complaint.reopen(at=timezone.now())
+    complaint.revisit_due_at = None
+    complaint.held_total = timedelta()
+    sla.deadlines_compute(complaint, start=complaint.reopened_at)
     _save(complaint, actor=actor, transition="reopen", reason=reason)
+    recipients = set(_project_manager_ids(complaint))
+    if complaint.owner_id:
+        recipients.add(complaint.owner_id)
+    _notify(
+        complaint,
+        recipients - {actor.pk},
+        kind="reopened",
+        event_key=f"reopened:{complaint.pk}:{complaint.reopen_count}",
+        params={"summary": reason[:60]},
+    )
     return complaint
 
 
@@ -397,10 +547,7 @@ def complaint_transfer_ownership(
     if not actor.has_perm("complaints.transfer_complaint"):
         raise NotAllowed()
     if complaint.state in OWNERLESS_STATES:
-        raise WrongState(
-            _("Cannot %(action)s: the complaint is now “%(state)s”.")
-            % {"action": TRANSITION_LABELS["transfer"], "state": complaint.get_state_display()}
-        )
+        raise _wrong_state(complaint, "transfer")
     reason = reason.strip()
     if not reason:
         raise InvalidInput(_("Give the reason for the transfer."), field="reason")
@@ -418,3 +565,152 @@ def complaint_transfer_ownership(
     complaint.owner = new_owner
     _save(complaint, actor=actor, transition="transfer", reason=reason)
     return complaint
+
+
+@transaction.atomic
+def complaint_hold(
+    *,
+    complaint_id: int,
+    actor: AbstractBaseUser,
+    reason: str,
+    resume_at: datetime,
+    note: str = "",
+) -> Hold:
+    """The owner stops the resolve clock while waiting for access, parts or a third
+    party, until `resume_at` at the latest. Not for level I; the level's cap on the total
+    time held in a cycle applies."""
+    complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
+    if complaint.state not in sla.WATCHED_STATES or complaint.resolve_due is None:
+        raise _wrong_state(complaint, "hold")
+    if not (complaint.owner_id == actor.pk or actor.has_perm("complaints.override_owner")):
+        raise NotAllowed(_("Only the owner may put a complaint on hold."))
+    if complaint.held_since is not None:
+        raise WrongState(_("This complaint is already on hold."))
+    if reason not in Hold.Reason.values:
+        raise InvalidInput(_("Choose what you are waiting for."), field="reason")
+    now = timezone.now()
+    if resume_at <= now:
+        raise InvalidInput(_("The expected resume time must be in the future."), field="resume_at")
+    windows = sla.windows_for(property_id=complaint.property_id, level=complaint.level)
+    if not windows.max_hold:
+        raise InvalidInput(
+            _("%(level)s complaints cannot be put on hold.")
+            % {"level": complaint.get_level_display()},
+            field="reason",
+        )
+    remaining = windows.max_hold - complaint.held_total
+    if resume_at - now > remaining:
+        raise InvalidInput(
+            _("At most %(hours)s more hours on hold are allowed for this complaint.")
+            % {"hours": max(0, int(remaining.total_seconds() // 3600))},
+            field="resume_at",
+        )
+    hold = Hold.objects.create(
+        complaint=complaint,
+        reason=reason,
+        note=note.strip()[:200],
+        started_at=now,
+        expected_resume_at=resume_at,
+        started_by=actor,
+    )
+    complaint.held_since = now
+    complaint.held_until = resume_at
+    _save(
+        complaint,
+        actor=actor,
+        transition="hold",
+        reason=f"{hold.get_reason_display()} {hold.note}".strip(),
+    )
+    return hold
+
+
+def hold_end(complaint: Complaint, *, actor: AbstractBaseUser, at: datetime) -> Hold:
+    """End the running hold of a locked complaint in memory and in its Hold row."""
+    hold = complaint.holds.get(ended_at__isnull=True)
+    sla.resume_hold(complaint, at=at)
+    hold.ended_at = at
+    hold.ended_by = actor
+    hold.save(update_fields=["ended_at", "ended_by"])
+    return hold
+
+
+@transaction.atomic
+def complaint_resume(*, complaint_id: int, actor: AbstractBaseUser) -> Complaint:
+    """The owner (or the job, at the expected time) restarts the resolve clock; the
+    resolve deadline moves by the time held."""
+    complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
+    if complaint.held_since is None:
+        raise WrongState(_("This complaint is not on hold."))
+    if not (
+        complaint.owner_id == actor.pk
+        or actor.has_perm("complaints.override_owner")
+        or actor.get_username() == SYSTEM_USERNAME
+    ):
+        raise NotAllowed(_("Only the owner may resume a complaint."))
+    now = timezone.now()
+    hold_end(complaint, actor=actor, at=min(now, complaint.held_until))
+    _save(complaint, actor=actor, transition="resume", reason="")
+    return complaint
+
+
+@transaction.atomic
+def complaint_mark_on_site(*, complaint_id: int, actor: AbstractBaseUser) -> Complaint:
+    """A handler of the dispatched team records arriving on site (level I's 30 minutes)."""
+    complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
+    if complaint.state != State.DISPATCHED:
+        raise _wrong_state(complaint, "on_site")
+    if not has_transition_perm(complaint.handle, actor):
+        raise NotAllowed()
+    if complaint.on_site_at is not None and complaint.on_site_at >= complaint.sla_started_at:
+        raise WrongState(_("Arrival on site is already recorded."))
+    complaint.on_site_at = timezone.now()
+    _save(complaint, actor=actor, transition="on_site", reason="")
+    return complaint
+
+
+@transaction.atomic
+def survey_submit(
+    *,
+    complaint_id: int,
+    actor: AbstractBaseUser,
+    solved: int,
+    speed: int,
+    attitude: int,
+    comment: str = "",
+) -> Survey:
+    """The resident rates the latest closing once; a mean below 80 puts the complaint on
+    the revisit queue at once (回头看)."""
+    complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
+    if not _is_resident_actor(complaint, actor):
+        raise NotAllowed()
+    if complaint.state not in (State.CLOSED, State.REVISITED):
+        raise _wrong_state(complaint, "survey")
+    for field, value in (("solved", solved), ("speed", speed), ("attitude", attitude)):
+        if not isinstance(value, int) or not 0 <= value <= 100:
+            raise InvalidInput(_("Give a score from 0 to 100."), field=field)
+    now = timezone.now()
+    survey, _created = Survey.objects.select_for_update().get_or_create(
+        complaint=complaint, cycle=complaint.reopen_count, defaults={"sent_at": now}
+    )
+    if survey.submitted_at is not None:
+        raise WrongState(_("You have already rated this complaint. Thank you!"))
+    survey.solved, survey.speed, survey.attitude = solved, speed, attitude
+    survey.comment = comment.strip()
+    survey.submitted_at = now
+    survey.save()
+    if survey.mean < SATISFACTION_THRESHOLD and complaint.state == State.CLOSED:
+        complaint.revisit_due_at = now
+        _save(
+            complaint,
+            actor=actor,
+            transition="survey",
+            reason=_("Satisfaction %(mean).0f below %(threshold)d: revisit now.")
+            % {"mean": survey.mean, "threshold": SATISFACTION_THRESHOLD},
+        )
+    return survey
+
+
+def notification_mark_read(*, user: AbstractBaseUser, notification_ids: Iterable[int]) -> int:
+    return Notification.objects.filter(
+        recipient=user, pk__in=list(notification_ids), read_at__isnull=True
+    ).update(read_at=timezone.now())

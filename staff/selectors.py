@@ -1,10 +1,14 @@
 """Reads about staff: the one place that says which properties a user may see."""
 
+from collections import defaultdict
+from collections.abc import Iterable
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
 from buildings.models import Property
+from staff.models import Role, StaffProfile, Team
 
 SYSTEM_USERNAME = "propertydesk-system"
 
@@ -41,3 +45,28 @@ def user_display_name(user: AbstractBaseUser) -> str:
 def system_user() -> AbstractBaseUser:
     """The actor recorded for scheduled jobs (created by a data migration)."""
     return get_user_model().objects.get(username=SYSTEM_USERNAME)
+
+
+def project_manager_ids_by_property(property_ids: Iterable[int]) -> dict[int, list[int]]:
+    """Active project managers per property, in one query."""
+    rows = StaffProfile.properties.through.objects.filter(
+        property_id__in=list(property_ids),
+        staffprofile__role=Role.PROJECT_MANAGER,
+        staffprofile__user__is_active=True,
+    ).values_list("property_id", "staffprofile__user_id")
+    result: dict[int, list[int]] = defaultdict(list)
+    for property_id, user_id in rows:
+        result[property_id].append(user_id)
+    return result
+
+
+def service_leader_id_by_property(property_ids: Iterable[int]) -> dict[int, int]:
+    """The customer-service team leader of each property, in one query."""
+    return dict(
+        Team.objects.filter(
+            property_id__in=list(property_ids),
+            kind=Team.Kind.CUSTOMER_SERVICE,
+            leader__isnull=False,
+            leader__is_active=True,
+        ).values_list("property_id", "leader_id")
+    )

@@ -80,6 +80,7 @@ def database_config() -> dict:
     default_url = f"sqlite:///{DATA_DIR / 'propertydesk.sqlite3'}"
     config = dj_database_url.parse(os.environ.get("DATABASE_URL", default_url), conn_max_age=60)
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
         # Without IMMEDIATE transactions and WAL, the web server and the job cluster
         # writing at once hit "database is locked".
         config["CONN_MAX_AGE"] = 0

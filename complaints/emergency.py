@@ -1,0 +1,43 @@
+"""Emergency phrases (SPEC §3): a match marks a new complaint as a suspected level I."""
+
+import re
+
+PHRASES_ZH = (
+    "困人",
+    "被困",
+    "关在电梯",
+    "爆管",
+    "水管爆裂",
+    "起火",
+    "着火",
+    "火灾",
+    "冒烟",
+    "燃气泄漏",
+    "煤气泄漏",
+    "漏电",
+    "触电",
+)
+PHRASES_EN = ("trapped", "fire", "burst pipe", "pipe burst", "gas leak", "smoke", "electric shock")
+NEGATIONS_ZH = ("没有", "没", "无", "未", "不是", "并非")
+NEGATIONS_EN = ("no", "not", "without", "never", "isn't", "wasn't")
+
+_ZH = re.compile("|".join(map(re.escape, PHRASES_ZH)))
+# A negation this close before a phrase negates it: "没有起火", "无人被困".
+_ZH_NEGATION_REACH = 3
+_EN = re.compile(
+    r"\b(?:("
+    + "|".join(NEGATIONS_EN)
+    + r")\s+(?:\w+\s+)?)?("
+    + "|".join(map(re.escape, PHRASES_EN))
+    + r")\b",
+    re.IGNORECASE,
+)
+
+
+def is_suspected_emergency(text: str) -> bool:
+    """True when the text names an emergency that is not negated ("没有起火", "no fire")."""
+    for match in _ZH.finditer(text):
+        before = text[max(0, match.start() - _ZH_NEGATION_REACH) : match.start()]
+        if not any(negation in before for negation in NEGATIONS_ZH):
+            return True
+    return any(match.group(1) is None for match in _EN.finditer(text))

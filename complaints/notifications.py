@@ -1,0 +1,158 @@
+"""Notifications: built as rows (unique per recipient and event), delivered by a job.
+
+The in-app row is the record; e-mail goes through Django's mail backend and SMS or
+WeChat through the backend named by PROPERTYDESK_SMS_BACKEND (default: the log).
+"""
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+
+from complaints.models import Complaint, Deadline, Notification
+
+logger = logging.getLogger(__name__)
+
+TEXTS = {
+    "emergency": _("Suspected emergency %(reference)s: %(summary)s"),
+    "level_one": _("Level I complaint %(reference)s classified: %(summary)s"),
+    "sla_warning": _("%(reference)s: %(deadline)s is due at %(due)s (80 %% of the time used)."),
+    "sla_breach": _("%(reference)s: %(deadline)s deadline passed at %(due)s."),
+    "sla_escalation": _("%(reference)s: %(deadline)s overdue since %(due)s and still open."),
+    "unaccepted": _("%(reference)s has not been accepted within %(minutes)s minutes."),
+    "inactive_owner": _("%(reference)s is owned by %(owner)s, whose account is inactive."),
+    "hold_resumed": _("%(reference)s: the hold ended; the resolve clock runs again."),
+    "handled": _("Your complaint %(reference)s has been handled. Please confirm the fix."),
+    "survey": _("How did we do on %(reference)s? Please rate our service."),
+    "revisit_due": _("%(reference)s is due for a revisit call."),
+    "reopened": _("%(reference)s was reopened: %(summary)s"),
+}
+URGENT_KINDS = frozenset({"emergency", "level_one", "sla_breach", "sla_escalation"})
+
+
+class LogMessageBackend:
+    """SMS/WeChat backend that only writes to the log; replace it with a provider's."""
+
+    def send(self, *, phone: str, text: str) -> None:
+        logger.info("SMS to %s: %s", phone, text)
+
+
+def message_backend():
+    path = getattr(
+        settings, "PROPERTYDESK_SMS_BACKEND", "complaints.notifications.LogMessageBackend"
+    )
+    return import_string(path)()
+
+
+def notification_text(notification: Notification) -> str:
+    template = TEXTS.get(notification.kind)
+    if template is None:
+        return notification.kind
+    params = dict(notification.params)
+    if "deadline" in params:
+        params["deadline"] = Deadline(params["deadline"]).label
+    try:
+        return str(template) % params
+    except (KeyError, ValueError, TypeError):
+        return str(template)
+
+
+def notification_build(
+    *,
+    recipient_id: int,
+    kind: str,
+    event_key: str,
+    now: datetime,
+    complaint: Complaint | None = None,
+    params: dict | None = None,
+) -> Notification:
+    merged = {}
+    if complaint is not None:
+        merged = {"reference": complaint.reference, "summary": complaint.description[:60]}
+    merged.update(params or {})
+    return Notification(
+        recipient_id=recipient_id,
+        kind=kind,
+        event_key=event_key[:120],
+        complaint=complaint,
+        params=merged,
+        created_at=now,
+    )
+
+
+def notifications_save(notifications: Iterable[Notification]) -> None:
+    """Insert, skipping events a recipient was already notified of (in one query)."""
+    unique = {(item.recipient_id, item.event_key): item for item in notifications}
+    if unique:
+        Notification.objects.bulk_create(unique.values(), ignore_conflicts=True)
+
+
+def notifications_deliver(*, now: datetime | None = None, limit: int = 200) -> int:
+    """Send undelivered notifications by e-mail (and SMS for urgent ones); each once.
+
+    Rows are locked (skipping rows another worker holds) and marked delivered in the
+    same transaction as the sending.
+    """
+    now = now or timezone.now()
+    backend = message_backend()
+    with transaction.atomic():
+        queryset = (
+            Notification.objects.filter(delivered_at__isnull=True)
+            .select_related("recipient", "recipient__resident", "recipient__staff_profile")
+            .order_by("created_at")
+        )
+        if connection.features.has_select_for_update_skip_locked:
+            queryset = queryset.select_for_update(skip_locked=True, of=("self",))
+        delivered = []
+        for item in queryset[:limit]:
+            try:
+                _deliver_one(item, backend)
+            except Exception:
+                # Left undelivered: the next run tries again.
+                logger.exception("Could not deliver notification %s", item.pk)
+            else:
+                delivered.append(item.pk)
+        Notification.objects.filter(pk__in=delivered).update(delivered_at=now)
+    return len(delivered)
+
+
+def _recipient_phone(user) -> str:
+    for relation in ("staff_profile", "resident"):
+        try:
+            phone = getattr(user, relation).phone
+        except ObjectDoesNotExist:
+            continue
+        if phone:
+            return phone
+    return ""
+
+
+def _deliver_one(item: Notification, backend) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        text = notification_text(item)
+    if item.recipient.email:
+        send_mail(
+            subject=f"[PropertyDesk] {text[:80]}",
+            message=text,
+            from_email=None,
+            recipient_list=[item.recipient.email],
+            fail_silently=False,
+        )
+    if item.kind in URGENT_KINDS:
+        phone = _recipient_phone(item.recipient)
+        if phone:
+            backend.send(phone=phone, text=text)
+
+
+def unread_count(user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(Q(recipient=user) & Q(read_at__isnull=True)).count()

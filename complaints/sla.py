@@ -1,0 +1,163 @@
+"""Deadline maths: the one home of windows, warnings, breaches and escalation times.
+
+A complaint's SLA cycle starts when it is submitted (cycle 0) and again at each
+reopening (cycle n). Classifying computes the deadlines of the cycle from the
+level's windows; each deadline is warned at 80 % of its window, breached when it
+passes unmet, and escalated to the project manager one more window later. Time on
+hold stops the resolve clock only.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+
+from complaints.models import (
+    Complaint,
+    Deadline,
+    Level,
+    PropertySlaOverride,
+    SlaPolicy,
+    State,
+)
+from complaints.workdays import add_working_days
+
+# Deadlines are watched only while someone still has to act on them.
+WATCHED_STATES = (State.ACCEPTED, State.CLASSIFIED, State.DISPATCHED, State.REOPENED)
+
+
+def warning_ratio() -> float:
+    return getattr(settings, "PROPERTYDESK_SLA_WARNING_RATIO", 0.8)
+
+
+@dataclass(frozen=True)
+class Windows:
+    first_response: timedelta
+    on_site: timedelta | None
+    resolve: timedelta | None
+    resolve_working_days: int | None
+    max_hold: timedelta
+
+
+def windows_for(*, property_id: int, level: int) -> Windows:
+    """HQ's policy for the level, tightened by the property's override where it has one."""
+    policy = SlaPolicy.objects.get(level=level)
+    override = PropertySlaOverride.objects.filter(property_id=property_id, level=level).first()
+
+    def pick(field: str):
+        own = getattr(override, field, None) if override else None
+        return own if own is not None else getattr(policy, field)
+
+    return Windows(
+        first_response=pick("first_response"),
+        on_site=pick("on_site"),
+        resolve=pick("resolve") if policy.resolve is not None else None,
+        resolve_working_days=pick("resolve_working_days")
+        if policy.resolve_working_days is not None
+        else None,
+        max_hold=policy.max_hold,
+    )
+
+
+def deadlines_compute(complaint: Complaint, *, start: datetime) -> None:
+    """Set the cycle's deadlines in memory from `start` (submission or reopening); time
+    already held in the cycle still extends the resolve deadline."""
+    windows = windows_for(property_id=complaint.property_id, level=complaint.level)
+    complaint.sla_started_at = start
+    complaint.first_response_due = start + windows.first_response
+    complaint.on_site_due = start + windows.on_site if windows.on_site else None
+    if windows.resolve_working_days:
+        resolve_due = add_working_days(start, windows.resolve_working_days)
+    else:
+        resolve_due = start + windows.resolve
+    complaint.resolve_due = resolve_due + complaint.held_total
+
+
+def acceptance_window(*, property_id: int, suspected_emergency: bool) -> timedelta:
+    """How long a new complaint may wait for someone to accept it."""
+    level = Level.I if suspected_emergency else Level.II
+    return windows_for(property_id=property_id, level=level).first_response
+
+
+def shortest_acceptance_window() -> timedelta:
+    """The shortest acceptance window any property has: the ownership guard's scan bound."""
+    levels = (Level.I, Level.II)
+    candidates = list(
+        SlaPolicy.objects.filter(level__in=levels).values_list("first_response", flat=True)
+    ) + list(
+        PropertySlaOverride.objects.filter(
+            level__in=levels, first_response__isnull=False
+        ).values_list("first_response", flat=True)
+    )
+    return min(candidates)
+
+
+@dataclass(frozen=True)
+class DeadlineTimes:
+    deadline: str
+    due_at: datetime
+    warn_at: datetime
+    escalate_at: datetime
+
+
+def _met_at(complaint: Complaint, deadline: str) -> datetime | None:
+    start = complaint.sla_started_at
+    if deadline == Deadline.FIRST_RESPONSE:
+        candidates = [complaint.dispatched_at]
+    elif deadline == Deadline.ON_SITE:
+        candidates = [complaint.on_site_at, complaint.handled_at]
+    else:
+        candidates = [complaint.handled_at]
+    met = [moment for moment in candidates if moment is not None and moment >= start]
+    return min(met) if met else None
+
+
+def open_deadlines(complaint: Complaint) -> list[DeadlineTimes]:
+    """The cycle's deadlines that are not met yet and whose clock is running."""
+    if complaint.state not in WATCHED_STATES or complaint.sla_started_at is None:
+        return []
+    result = []
+    for deadline, due in (
+        (Deadline.FIRST_RESPONSE, complaint.first_response_due),
+        (Deadline.ON_SITE, complaint.on_site_due),
+        (Deadline.RESOLVE, complaint.resolve_due),
+    ):
+        if due is None or _met_at(complaint, deadline) is not None:
+            continue
+        held = complaint.held_total if deadline == Deadline.RESOLVE else timedelta()
+        if deadline == Deadline.RESOLVE and complaint.held_since is not None:
+            continue
+        window = due - complaint.sla_started_at - held
+        result.append(
+            DeadlineTimes(
+                deadline=deadline,
+                due_at=due,
+                warn_at=due - window * (1 - warning_ratio()),
+                escalate_at=due + window,
+            )
+        )
+    return result
+
+
+def next_check_at(complaint: Complaint, *, now: datetime) -> datetime | None:
+    """The first moment after `now` when the sweep has something to do for this complaint."""
+    moments = [
+        moment
+        for times in open_deadlines(complaint)
+        for moment in (times.warn_at, times.due_at, times.escalate_at)
+        if moment > now
+    ]
+    if complaint.held_until is not None and complaint.state in WATCHED_STATES:
+        moments.append(max(complaint.held_until, now))
+    return min(moments) if moments else None
+
+
+def resume_hold(complaint: Complaint, *, at: datetime) -> timedelta:
+    """End the running hold in memory: the resolve deadline moves by the time held."""
+    held = at - complaint.held_since
+    complaint.held_total += held
+    if complaint.resolve_due is not None:
+        complaint.resolve_due += held
+    complaint.held_since = None
+    complaint.held_until = None
+    return held

@@ -1,0 +1,327 @@
+"""Scheduled jobs (django-q2). Each takes an optional `now` so tests can call it directly,
+works in chunks, and is idempotent: unique constraints make a second run, or a run in
+another cluster at the same time, record and notify nothing twice. A crash loses at
+most the chunk in progress, which the next run redoes."""
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.db import connection, transaction
+from django.db.models import CharField, Exists, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat
+from django.utils import timezone
+
+from complaints import sla
+from complaints.exceptions import ComplaintError
+from complaints.models import Breach, Complaint, Hold, Notification, State, Survey
+from complaints.notifications import (
+    notification_build,
+    notifications_deliver,
+    notifications_save,
+)
+from complaints.services import complaint_close, settings_duration
+from staff.selectors import (
+    project_manager_ids_by_property,
+    service_leader_id_by_property,
+    system_user,
+)
+
+logger = logging.getLogger(__name__)
+CHUNK_SIZE = 500
+
+
+def _lock_chunk(queryset):
+    """Row-lock the chunk; on PostgreSQL another cluster skips it instead of waiting."""
+    if connection.features.has_select_for_update_skip_locked:
+        return queryset.select_for_update(skip_locked=True, of=("self",))
+    return queryset
+
+
+def _format(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def sla_sweep(*, now: datetime | None = None, chunk_size: int = CHUNK_SIZE) -> dict[str, int]:
+    """Warn owners at 80 %, record breaches, escalate them to the team leader at once and
+    to the project manager one window later, and end holds whose time has come.
+
+    Only complaints whose `sla_next_at` has come are read (an indexed column), a chunk at
+    a time with a fixed number of queries per chunk.
+    """
+    now = now or timezone.now()
+    totals = {"complaints": 0, "breaches": 0, "notifications": 0, "resumed": 0}
+    last_id = 0
+    while True:
+        with transaction.atomic():
+            chunk = list(
+                _lock_chunk(
+                    Complaint.objects.filter(
+                        sla_next_at__lte=now, state__in=sla.WATCHED_STATES, pk__gt=last_id
+                    )
+                    .select_related("team")
+                    .order_by("pk")
+                )[:chunk_size]
+            )
+            if not chunk:
+                return totals
+            last_id = chunk[-1].pk
+            counts = _sweep_chunk(chunk, now=now)
+        for key, value in counts.items():
+            totals[key] += value
+
+
+def _build(
+    recipients: Iterable[int | None],
+    kind: str,
+    *,
+    complaint: Complaint,
+    key: str,
+    params: dict,
+    now: datetime,
+) -> list[Notification]:
+    return [
+        notification_build(
+            recipient_id=user_id,
+            kind=kind,
+            event_key=f"{kind}:{key}",
+            now=now,
+            complaint=complaint,
+            params=params,
+        )
+        for user_id in set(recipients)
+        if user_id
+    ]
+
+
+def _sweep_chunk(chunk: list[Complaint], *, now: datetime) -> dict[str, int]:
+    property_ids = {complaint.property_id for complaint in chunk}
+    managers = project_manager_ids_by_property(property_ids)
+    service_leaders = service_leader_id_by_property(property_ids)
+    system = system_user()
+
+    resumed = [c for c in chunk if c.held_until is not None and c.held_until <= now]
+    if resumed:
+        holds = {
+            hold.complaint_id: hold
+            for hold in Hold.objects.filter(
+                complaint__in=resumed, ended_at__isnull=True
+            ).select_for_update()
+        }
+        for complaint in resumed:
+            end = complaint.held_until
+            sla.resume_hold(complaint, at=end)
+            hold = holds.get(complaint.pk)
+            if hold is not None:
+                hold.ended_at, hold.ended_by = end, system
+        Hold.objects.bulk_update(holds.values(), ["ended_at", "ended_by"])
+
+    breaches: list[Breach] = []
+    escalated: list[Q] = []
+    notifications: list[Notification] = []
+    for complaint in chunk:
+        cycle = complaint.reopen_count
+        leader_id = (
+            complaint.team.leader_id
+            if complaint.team and complaint.team.leader_id
+            else service_leaders.get(complaint.property_id)
+        )
+        for times in sla.open_deadlines(complaint):
+            event = {
+                "complaint": complaint,
+                "key": f"{complaint.pk}:{times.deadline}:{cycle}",
+                "params": {"deadline": times.deadline, "due": _format(times.due_at)},
+                "now": now,
+            }
+            if times.warn_at <= now < times.due_at:
+                notifications += _build([complaint.owner_id], "sla_warning", **event)
+            if times.due_at <= now:
+                breaches.append(
+                    Breach(
+                        complaint=complaint,
+                        deadline=times.deadline,
+                        cycle=cycle,
+                        level=complaint.level,
+                        due_at=times.due_at,
+                        detected_at=now,
+                        owner_id=complaint.owner_id,
+                        team_id=complaint.team_id,
+                    )
+                )
+                notifications += _build([leader_id, complaint.owner_id], "sla_breach", **event)
+            if times.escalate_at <= now:
+                escalated.append(Q(complaint_id=complaint.pk, deadline=times.deadline, cycle=cycle))
+                notifications += _build(
+                    managers.get(complaint.property_id, []), "sla_escalation", **event
+                )
+        complaint.sla_next_at = sla.next_check_at(complaint, now=now)
+
+    Breach.objects.bulk_create(breaches, ignore_conflicts=True)
+    if escalated:
+        condition = Q()
+        for item in escalated:
+            condition |= item
+        Breach.objects.filter(condition, escalated_to_manager_at__isnull=True).update(
+            escalated_to_manager_at=now
+        )
+    notifications_save(notifications)
+    Complaint.objects.bulk_update(
+        chunk, ["sla_next_at", "resolve_due", "held_since", "held_until", "held_total"]
+    )
+    return {
+        "complaints": len(chunk),
+        "breaches": len(breaches),
+        "notifications": len(notifications),
+        "resumed": len(resumed),
+    }
+
+
+def ownership_guard(*, now: datetime | None = None) -> int:
+    """Escalate new complaints nobody accepted within the first-response window to the
+    customer-service leader, and flag complaints whose owner's account is inactive to
+    the project managers. Returns the number of notifications created."""
+    now = now or timezone.now()
+    notifications: list[Notification] = []
+    unaccepted = (
+        Complaint.objects.filter(
+            state=State.NEW, created_at__lte=now - sla.shortest_acceptance_window()
+        )
+        .filter(~Exists(Notification.objects.filter(complaint=OuterRef("pk"), kind="unaccepted")))
+        .order_by("created_at")[:CHUNK_SIZE]
+    )
+    unaccepted = list(unaccepted)
+    leaders = service_leader_id_by_property({c.property_id for c in unaccepted})
+    windows: dict[tuple[int, bool], timedelta] = {}
+    for complaint in unaccepted:
+        key = (complaint.property_id, complaint.suspected_emergency)
+        if key not in windows:
+            windows[key] = sla.acceptance_window(
+                property_id=complaint.property_id, suspected_emergency=complaint.suspected_emergency
+            )
+        leader_id = leaders.get(complaint.property_id)
+        if leader_id and complaint.created_at + windows[key] <= now:
+            notifications.append(
+                notification_build(
+                    recipient_id=leader_id,
+                    kind="unaccepted",
+                    event_key=f"unaccepted:{complaint.pk}",
+                    now=now,
+                    complaint=complaint,
+                    params={"minutes": int(windows[key].total_seconds() // 60)},
+                )
+            )
+
+    orphaned = list(
+        Complaint.objects.filter(
+            state__in=[*sla.WATCHED_STATES, State.HANDLED], owner__is_active=False
+        )
+        .select_related("owner")
+        .order_by("pk")[:CHUNK_SIZE]
+    )
+    managers = project_manager_ids_by_property({c.property_id for c in orphaned})
+    for complaint in orphaned:
+        for manager_id in managers.get(complaint.property_id, []):
+            notifications.append(
+                notification_build(
+                    recipient_id=manager_id,
+                    kind="inactive_owner",
+                    event_key=f"inactive_owner:{complaint.pk}:{complaint.owner_id}",
+                    now=now,
+                    complaint=complaint,
+                    params={"owner": complaint.owner.get_full_name() or complaint.owner.username},
+                )
+            )
+    notifications_save(notifications)
+    return len(notifications)
+
+
+def auto_confirm(*, now: datetime | None = None) -> int:
+    """Close handled complaints the resident left unconfirmed past the window."""
+    now = now or timezone.now()
+    cutoff = now - settings_duration("CONFIRMATION_WINDOW")
+    system = system_user()
+    closed = 0
+    for complaint_id in Complaint.objects.filter(
+        state=State.HANDLED, handled_at__lte=cutoff
+    ).values_list("pk", flat=True)[:CHUNK_SIZE]:
+        try:
+            complaint_close(complaint_id=complaint_id, actor=system, reason="auto-confirmed")
+        except ComplaintError as error:
+            logger.info("Auto-confirm skipped complaint %s: %s", complaint_id, error)
+        else:
+            closed += 1
+    return closed
+
+
+def survey_dispatch(*, now: datetime | None = None) -> int:
+    """Invite the resident to rate each closing, once, a day after it was closed."""
+    now = now or timezone.now()
+    due = list(
+        Complaint.objects.filter(
+            state__in=[State.CLOSED, State.REVISITED],
+            closed_at__lte=now - settings_duration("SURVEY_AFTER"),
+            resident__isnull=False,
+        )
+        .filter(
+            ~Exists(Survey.objects.filter(complaint=OuterRef("pk"), cycle=OuterRef("reopen_count")))
+        )
+        .select_related("resident")
+        .order_by("pk")[:CHUNK_SIZE]
+    )
+    with transaction.atomic():
+        Survey.objects.bulk_create(
+            [Survey(complaint=c, cycle=c.reopen_count, sent_at=now) for c in due],
+            ignore_conflicts=True,
+        )
+        notifications_save(
+            notification_build(
+                recipient_id=c.resident.user_id,
+                kind="survey",
+                event_key=f"survey:{c.pk}:{c.reopen_count}",
+                now=now,
+                complaint=c,
+            )
+            for c in due
+        )
+    return len(due)
+
+
+def revisit_queue(*, now: datetime | None = None) -> int:
+    """Tell customer service which closed complaints are due for a call-back: 48 hours
+    after closing, or at once when the satisfaction mean fell below 80."""
+    now = now or timezone.now()
+    due = list(
+        Complaint.objects.filter(state=State.CLOSED, revisit_due_at__lte=now)
+        .filter(
+            ~Exists(
+                Notification.objects.filter(
+                    complaint=OuterRef("pk"),
+                    kind="revisit_due",
+                    event_key=Concat(
+                        Value("revisit_due:"),
+                        Cast(OuterRef("pk"), CharField()),
+                        Value(":"),
+                        Cast(OuterRef("reopen_count"), CharField()),
+                    ),
+                )
+            )
+        )
+        .order_by("revisit_due_at")[:CHUNK_SIZE]
+    )
+    leaders = service_leader_id_by_property({c.property_id for c in due})
+    notifications_save(
+        notification_build(
+            recipient_id=recipient,
+            kind="revisit_due",
+            event_key=f"revisit_due:{c.pk}:{c.reopen_count}",
+            now=now,
+            complaint=c,
+        )
+        for c in due
+        for recipient in {leaders.get(c.property_id), c.owner_id} - {None}
+    )
+    return len(due)
+
+
+def notifications_deliver_task(*, now: datetime | None = None) -> int:
+    return notifications_deliver(now=now)
