@@ -4,6 +4,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
+def mask_phone(phone: str) -> str:
+    """138****1234: enough to recognise a number, not to call it."""
+    if len(phone) < 7:
+        return "*" * len(phone)
+    return f"{phone[:3]}{'*' * (len(phone) - 7)}{phone[-4:]}"
+
+
 class Property(models.Model):
     """A managed estate (项目/小区)."""
 
@@ -92,7 +99,7 @@ class Resident(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.phone})"
+        return f"{self.name} ({mask_phone(self.phone)})"
 
 
 class Residency(models.Model):

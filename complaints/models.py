@@ -305,6 +305,13 @@ class Complaint(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         help_text=_("When the SLA sweep must next look at this complaint."),
     )
     revisit_due_at = models.DateTimeField(_("revisit due"), null=True, blank=True, db_index=True)
+    next_due_at = models.DateTimeField(
+        _("next deadline"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("The earliest deadline of the cycle not met yet; queues sort by it."),
+    )
 
     created_at = models.DateTimeField(_("submitted at"), default=timezone.now, db_index=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
@@ -320,7 +327,7 @@ class Complaint(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     history = HistoricalRecords(
         bases=[TransitionHistoryModel],
-        excluded_fields=["updated_at", "sla_next_at"],
+        excluded_fields=["updated_at", "sla_next_at", "next_due_at"],
     )
 
     class Meta:
@@ -760,3 +767,21 @@ class Notification(models.Model):
         from complaints.notifications import notification_text
 
         return notification_text(self)
+
+
+class ContactReveal(models.Model):
+    """Each time a staff member unmasks a resident's phone number."""
+
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="contact_reveals"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    revealed_at = models.DateTimeField(_("revealed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("phone number reveal")
+        verbose_name_plural = _("phone number reveals")
+        ordering = ["-revealed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.complaint.reference} {self.revealed_at:%Y-%m-%d %H:%M}"

@@ -1,10 +1,14 @@
 """Reads with a rule in them: which complaints a user may see."""
 
+from datetime import datetime, timedelta
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, TextChoices
+from django.utils.translation import gettext_lazy as _
 
 from complaints.exceptions import ComplaintNotFound
-from complaints.models import Complaint
+from complaints.models import Complaint, State
+from staff.models import Role
 from staff.selectors import property_ids_visible_to
 
 
@@ -35,3 +39,91 @@ def complaint_get_for_update(*, complaint_id: int, actor: AbstractBaseUser) -> C
         return queryset.get(pk=complaint_id)
     except Complaint.DoesNotExist:
         raise ComplaintNotFound() from None
+
+
+OPEN_STATES = (
+    State.ACCEPTED,
+    State.CLASSIFIED,
+    State.DISPATCHED,
+    State.HANDLED,
+    State.REOPENED,
+)
+DUE_SOON = timedelta(hours=2)
+REPEAT_WINDOW = timedelta(days=30)
+REPEAT_PROBLEM_COUNT = 3
+
+
+class Queue(TextChoices):
+    MINE = "mine", _("Mine")
+    MY_TEAM = "my_team", _("My team's")
+    UNACCEPTED = "unaccepted", _("Unaccepted")
+    DUE_SOON = "due_soon", _("Due within 2 hours")
+    OVERDUE = "overdue", _("Overdue")
+    TO_CONFIRM = "to_confirm", _("Waiting for the resident's confirmation")
+    TO_REVISIT = "to_revisit", _("To revisit")
+    REOPENED = "reopened", _("Reopened")
+
+
+def queue_condition(queue: str, *, user: AbstractBaseUser, now: datetime) -> Q:
+    """The filter of one staff queue; `complaint_queue_counts` and the admin share it."""
+    open_ = Q(state__in=OPEN_STATES)
+    profile = getattr(user, "staff_profile", None)
+    conditions = {
+        Queue.MINE: open_ & (Q(owner_id=user.pk) | Q(assignee_id=user.pk)),
+        Queue.MY_TEAM: open_ & Q(team_id=profile.team_id if profile else None)
+        if profile and profile.team_id
+        else Q(pk__in=[]),
+        Queue.UNACCEPTED: Q(state=State.NEW),
+        Queue.DUE_SOON: Q(next_due_at__gt=now, next_due_at__lte=now + DUE_SOON),
+        Queue.OVERDUE: Q(next_due_at__lte=now),
+        Queue.TO_CONFIRM: Q(state=State.HANDLED),
+        Queue.TO_REVISIT: Q(state=State.CLOSED, revisit_due_at__lte=now),
+        Queue.REOPENED: Q(state=State.REOPENED),
+    }
+    return conditions[Queue(queue)]
+
+
+def complaint_list_for_staff(user: AbstractBaseUser) -> QuerySet[Complaint]:
+    """What the admin lists: the user's properties; a handler only what their team handles."""
+    queryset = complaint_list_visible_to(user)
+    profile = getattr(user, "staff_profile", None)
+    if profile is not None and profile.role == Role.HANDLER and not user.is_superuser:
+        queryset = queryset.filter(Q(assignee_id=user.pk) | Q(team_id=profile.team_id))
+    return queryset
+
+
+def complaint_queue_counts(user: AbstractBaseUser, *, now: datetime) -> dict[str, int]:
+    """Every queue's size in one aggregate query."""
+    return complaint_list_for_staff(user).aggregate(
+        **{
+            queue.value: Count("pk", filter=queue_condition(queue, user=user, now=now))
+            for queue in Queue
+        }
+    )
+
+
+def complaint_repeats(
+    *,
+    property_id: int,
+    unit_id: int | None,
+    building_id: int | None,
+    category_id: int | None,
+    now: datetime,
+    exclude_id: int | None = None,
+) -> QuerySet[Complaint]:
+    """Complaints about the same unit (or, for a common area, the same building) and, when
+    known, the same category in the last 30 days (重复投诉)."""
+    queryset = Complaint.objects.filter(
+        property_id=property_id, created_at__gte=now - REPEAT_WINDOW
+    ).exclude(state__in=[State.WITHDRAWN, State.MERGED])
+    if unit_id is not None:
+        queryset = queryset.filter(unit_id=unit_id)
+    elif building_id is not None:
+        queryset = queryset.filter(building_id=building_id)
+    else:
+        queryset = queryset.filter(building__isnull=True)
+    if category_id is not None:
+        queryset = queryset.filter(category_id=category_id)
+    if exclude_id is not None:
+        queryset = queryset.exclude(pk=exclude_id)
+    return queryset.order_by("-created_at")

@@ -16,25 +16,29 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from buildings.models import Building, Property, Resident, Unit
-from complaints import sla
+from complaints import rules, sla
 from complaints.emergency import is_suspected_emergency
-from complaints.exceptions import AlreadyAccepted, InvalidInput, NotAllowed, WrongState
+from complaints.exceptions import (
+    AlreadyAccepted,
+    ComplaintError,
+    InvalidInput,
+    NotAllowed,
+    WrongState,
+)
 from complaints.models import (
-    OWNERLESS_STATES,
     Category,
     Channel,
     Complaint,
+    ContactReveal,
     Hold,
     Level,
     Notification,
     Photo,
     State,
     Survey,
-    has_perm_on_own,
 )
 from complaints.notifications import notification_build, notifications_save
 from complaints.photos import MAX_PHOTOS_PER_COMPLAINT, photo_process
@@ -48,24 +52,6 @@ from staff.selectors import (
     user_display_name,
 )
 
-TRANSITION_LABELS = {
-    "create": gettext_lazy("submit"),
-    "accept": gettext_lazy("accept"),
-    "classify": gettext_lazy("classify"),
-    "dispatch": gettext_lazy("dispatch"),
-    "handle": gettext_lazy("mark as handled"),
-    "close": gettext_lazy("close"),
-    "revisit": gettext_lazy("record the revisit"),
-    "reopen": gettext_lazy("reopen"),
-    "withdraw": gettext_lazy("withdraw"),
-    "merge": gettext_lazy("merge"),
-    "transfer": gettext_lazy("transfer ownership"),
-    "set_level": gettext_lazy("change the level"),
-    "hold": gettext_lazy("put on hold"),
-    "resume": gettext_lazy("resume"),
-    "on_site": gettext_lazy("record arrival on site"),
-    "survey": gettext_lazy("rate the service"),
-}
 RESIDENT_CHANNELS = (Channel.WEB, Channel.APP)
 DURATION_DEFAULTS = {
     "CONFIRMATION_WINDOW": timedelta(hours=72),
@@ -81,7 +67,7 @@ def settings_duration(name: str) -> timedelta:
 
 
 def _save(complaint: Complaint, *, actor: AbstractBaseUser, transition: str, reason: str) -> None:
-    complaint.sla_next_at = sla.next_check_at(complaint, now=timezone.now())
+    sla.refresh_schedule(complaint, now=timezone.now())
     complaint._history_user = actor
     complaint._change_reason = reason
     complaint._history_transition = transition
@@ -95,17 +81,15 @@ def _save(complaint: Complaint, *, actor: AbstractBaseUser, transition: str, rea
         del complaint._history_user, complaint._change_reason, complaint._history_transition
 
 
-def _wrong_state(complaint: Complaint, action: str) -> WrongState:
-    return WrongState(
-        _("Cannot %(action)s: the complaint is now “%(state)s”.")
-        % {"action": TRANSITION_LABELS[action], "state": complaint.get_state_display()}
-    )
+def _refuse(error: ComplaintError | None) -> None:
+    if error is not None:
+        raise error
 
 
 def _check(complaint: Complaint, name: str, actor: AbstractBaseUser) -> None:
     method = getattr(complaint, name)
     if not can_proceed(method):
-        raise _wrong_state(complaint, name)
+        raise rules.wrong_state(complaint, name)
     if not has_transition_perm(method, actor):
         raise NotAllowed()
 
@@ -346,10 +330,7 @@ def complaint_set_level(
     """Owner (or an overrider) changes the level of a classified complaint; the cycle's
     deadlines are recomputed from its start, and the change is in history."""
     complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
-    if complaint.state not in sla.WATCHED_STATES or complaint.level is None:
-        raise _wrong_state(complaint, "set_level")
-    if not has_perm_on_own(actor, complaint, "complaints.classify_complaint"):
-        raise NotAllowed()
+    _refuse(rules.set_level_refusal(complaint, actor))
     reason = reason.strip()
     if not reason:
         raise InvalidInput(_("Give the reason for changing the level."), field="reason")
@@ -544,10 +525,7 @@ def complaint_transfer_ownership(
     """A project manager moves ownership to another staff member of the property.
     Ownership never moves any other way."""
     complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
-    if not actor.has_perm("complaints.transfer_complaint"):
-        raise NotAllowed()
-    if complaint.state in OWNERLESS_STATES:
-        raise _wrong_state(complaint, "transfer")
+    _refuse(rules.transfer_refusal(complaint, actor))
     reason = reason.strip()
     if not reason:
         raise InvalidInput(_("Give the reason for the transfer."), field="reason")
@@ -580,12 +558,7 @@ def complaint_hold(
     party, until `resume_at` at the latest. Not for level I; the level's cap on the total
     time held in a cycle applies."""
     complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
-    if complaint.state not in sla.WATCHED_STATES or complaint.resolve_due is None:
-        raise _wrong_state(complaint, "hold")
-    if not (complaint.owner_id == actor.pk or actor.has_perm("complaints.override_owner")):
-        raise NotAllowed(_("Only the owner may put a complaint on hold."))
-    if complaint.held_since is not None:
-        raise WrongState(_("This complaint is already on hold."))
+    _refuse(rules.hold_refusal(complaint, actor))
     if reason not in Hold.Reason.values:
         raise InvalidInput(_("Choose what you are waiting for."), field="reason")
     now = timezone.now()
@@ -639,14 +612,7 @@ def complaint_resume(*, complaint_id: int, actor: AbstractBaseUser) -> Complaint
     """The owner (or the job, at the expected time) restarts the resolve clock; the
     resolve deadline moves by the time held."""
     complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
-    if complaint.held_since is None:
-        raise WrongState(_("This complaint is not on hold."))
-    if not (
-        complaint.owner_id == actor.pk
-        or actor.has_perm("complaints.override_owner")
-        or actor.get_username() == SYSTEM_USERNAME
-    ):
-        raise NotAllowed(_("Only the owner may resume a complaint."))
+    _refuse(rules.resume_refusal(complaint, actor))
     now = timezone.now()
     hold_end(complaint, actor=actor, at=min(now, complaint.held_until))
     _save(complaint, actor=actor, transition="resume", reason="")
@@ -657,12 +623,7 @@ def complaint_resume(*, complaint_id: int, actor: AbstractBaseUser) -> Complaint
 def complaint_mark_on_site(*, complaint_id: int, actor: AbstractBaseUser) -> Complaint:
     """A handler of the dispatched team records arriving on site (level I's 30 minutes)."""
     complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
-    if complaint.state != State.DISPATCHED:
-        raise _wrong_state(complaint, "on_site")
-    if not has_transition_perm(complaint.handle, actor):
-        raise NotAllowed()
-    if complaint.on_site_at is not None and complaint.on_site_at >= complaint.sla_started_at:
-        raise WrongState(_("Arrival on site is already recorded."))
+    _refuse(rules.on_site_refusal(complaint, actor))
     complaint.on_site_at = timezone.now()
     _save(complaint, actor=actor, transition="on_site", reason="")
     return complaint
@@ -684,7 +645,7 @@ def survey_submit(
     if not _is_resident_actor(complaint, actor):
         raise NotAllowed()
     if complaint.state not in (State.CLOSED, State.REVISITED):
-        raise _wrong_state(complaint, "survey")
+        raise rules.wrong_state(complaint, "survey")
     for field, value in (("solved", solved), ("speed", speed), ("attitude", attitude)):
         if not isinstance(value, int) or not 0 <= value <= 100:
             raise InvalidInput(_("Give a score from 0 to 100."), field=field)
@@ -714,3 +675,13 @@ def notification_mark_read(*, user: AbstractBaseUser, notification_ids: Iterable
     return Notification.objects.filter(
         recipient=user, pk__in=list(notification_ids), read_at__isnull=True
     ).update(read_at=timezone.now())
+
+
+@transaction.atomic
+def complaint_reveal_contact(*, complaint_id: int, actor: AbstractBaseUser) -> str:
+    """The resident's whole phone number, for the owner or staff allowed to see it (agents,
+    project managers); every reveal is logged."""
+    complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
+    _refuse(rules.reveal_contact_refusal(complaint, actor))
+    ContactReveal.objects.create(complaint=complaint, user=actor)
+    return complaint.contact_phone

@@ -139,11 +139,22 @@ def open_deadlines(complaint: Complaint) -> list[DeadlineTimes]:
     return result
 
 
-def next_check_at(complaint: Complaint, *, now: datetime) -> datetime | None:
+def refresh_schedule(complaint: Complaint, *, now: datetime) -> None:
+    """Set the stored next deadline and next sweep time after any change, in memory."""
+    deadlines = open_deadlines(complaint)
+    complaint.next_due_at = min((times.due_at for times in deadlines), default=None)
+    complaint.sla_next_at = next_check_at(complaint, now=now, deadlines=deadlines)
+
+
+def next_check_at(
+    complaint: Complaint, *, now: datetime, deadlines: list[DeadlineTimes] | None = None
+) -> datetime | None:
     """The first moment after `now` when the sweep has something to do for this complaint."""
+    if deadlines is None:
+        deadlines = open_deadlines(complaint)
     moments = [
         moment
-        for times in open_deadlines(complaint)
+        for times in deadlines
         for moment in (times.warn_at, times.due_at, times.escalate_at)
         if moment > now
     ]

@@ -154,7 +154,7 @@ def _sweep_chunk(chunk: list[Complaint], *, now: datetime) -> dict[str, int]:
                 notifications += _build(
                     managers.get(complaint.property_id, []), "sla_escalation", **event
                 )
-        complaint.sla_next_at = sla.next_check_at(complaint, now=now)
+        sla.refresh_schedule(complaint, now=now)
 
     Breach.objects.bulk_create(breaches, ignore_conflicts=True)
     if escalated:
@@ -166,7 +166,8 @@ def _sweep_chunk(chunk: list[Complaint], *, now: datetime) -> dict[str, int]:
         )
     notifications_save(notifications)
     Complaint.objects.bulk_update(
-        chunk, ["sla_next_at", "resolve_due", "held_since", "held_until", "held_total"]
+        chunk,
+        ["sla_next_at", "next_due_at", "resolve_due", "held_since", "held_until", "held_total"],
     )
     return {
         "complaints": len(chunk),

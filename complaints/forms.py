@@ -1,0 +1,237 @@
+"""Staff forms: one per action of the admin workspace, plus intake on behalf."""
+
+from django import forms
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from buildings.models import Building, Resident, Unit
+from complaints.models import Category, Channel, Complaint, Hold, Level
+from complaints.photos import MAX_PHOTOS_PER_COMPLAINT
+from staff.models import Role, Team
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Up to nine photos; their content is checked by the service (complaints.photos)."""
+
+    widget = MultipleFileInput(attrs={"accept": "image/*"})
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        if len(files) > MAX_PHOTOS_PER_COMPLAINT:
+            raise forms.ValidationError(
+                _("At most %(limit)d photos.") % {"limit": MAX_PHOTOS_PER_COMPLAINT}
+            )
+        return [super(PhotosField, self).clean(item, initial) for item in files]
+
+
+class ActionForm(forms.Form):
+    """Every action form carries the state the page was rendered in, to refuse stale pages."""
+
+    expected_state = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, complaint: Complaint, user, **kwargs) -> None:
+        self.complaint = complaint
+        self.user = user
+        super().__init__(*args, **kwargs)
+        self.fields["expected_state"].initial = complaint.state
+
+
+class ReasonMixin(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when acting on a complaint owned by someone else."),
+    )
+
+
+class ConfirmForm(ActionForm):
+    pass
+
+
+class ClassifyForm(ActionForm, ReasonMixin):
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.filter(is_active=True)
+    )
+    level = forms.TypedChoiceField(
+        label=_("Level"),
+        choices=[("", _("The category's default")), *Level.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.complaint.suspected_emergency:
+            self.fields["level"].help_text = _(
+                "Suspected emergency: confirm level I or downgrade it."
+            )
+            self.fields["level"].initial = Level.I
+
+
+class DispatchForm(ActionForm, ReasonMixin):
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
+    assignee = forms.ModelChoiceField(
+        label=_("Person"), queryset=get_user_model().objects.none(), required=False
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        teams = Team.objects.filter(property_id=self.complaint.property_id)
+        self.fields["team"].queryset = teams
+        self.fields["assignee"].queryset = get_user_model().objects.filter(
+            staff_profile__team__in=teams, is_active=True
+        )
+        category = self.complaint.category
+        if category is not None and category.default_team_kind:
+            self.fields["team"].initial = teams.filter(kind=category.default_team_kind).first()
+
+
+class HandleForm(ActionForm, ReasonMixin):
+    note = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
+    before_photos = PhotosField(label=_("Before photos"))
+    after_photos = PhotosField(label=_("After photos"))
+
+
+class CloseForm(ActionForm):
+    reason = forms.CharField(
+        label=_("Reason"),
+        help_text=_("Why close without the resident's confirmation (e.g. unreachable)."),
+    )
+
+
+class RevisitForm(ActionForm):
+    note = forms.CharField(
+        label=_("What the resident said"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReopenForm(ActionForm):
+    reason = forms.CharField(
+        label=_("What is still wrong"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class MergeForm(ActionForm, ReasonMixin):
+    into = forms.CharField(
+        label=_("Duplicate of"), help_text=_("Reference (TS00000042) or number of the original.")
+    )
+
+    def clean_into(self) -> int:
+        value = self.cleaned_data["into"].strip().upper().removeprefix("TS")
+        if not value.isdigit():
+            raise forms.ValidationError(_("Enter a complaint reference such as TS00000042."))
+        return int(value)
+
+
+class TransferForm(ActionForm):
+    new_owner = forms.ModelChoiceField(
+        label=_("New owner"), queryset=get_user_model().objects.none()
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_owner"].queryset = (
+            get_user_model()
+            .objects.filter(
+                is_active=True,
+                staff_profile__properties=self.complaint.property_id,
+                staff_profile__role__in=[Role.AGENT, Role.TEAM_LEADER, Role.PROJECT_MANAGER],
+            )
+            .exclude(pk=self.complaint.owner_id)
+            .distinct()
+        )
+
+
+class HoldForm(ActionForm):
+    reason = forms.ChoiceField(label=_("Waiting for"), choices=Hold.Reason.choices)
+    resume_at = forms.DateTimeField(
+        label=_("Expected resume"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    note = forms.CharField(label=_("Note"), required=False)
+
+
+class SetLevelForm(ActionForm):
+    level = forms.TypedChoiceField(label=_("New level"), choices=Level.choices, coerce=int)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class BulkDispatchForm(forms.Form):
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
+
+    def __init__(self, *args, property_ids, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.filter(
+            property_id__in=property_ids
+        ).select_related("property")
+
+
+STAFF_CHANNELS = [
+    (value, label)
+    for value, label in Channel.choices
+    if value in (Channel.PHONE, Channel.WALK_IN, Channel.PAPER, Channel.COMMITTEE)
+]
+
+
+class IntakeForm(forms.Form):
+    """A complaint taken by phone, at the desk, from paper or from the residents' committee."""
+
+    channel = forms.ChoiceField(label=_("Channel"), choices=STAFF_CHANNELS)
+    resident = forms.ModelChoiceField(
+        label=_("Resident"),
+        queryset=Resident.objects.all(),
+        required=False,
+        help_text=_("Search by name, phone or unit number."),
+    )
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.all(), required=False)
+    building = forms.ModelChoiceField(
+        label=_("Building (common area)"), queryset=Building.objects.all(), required=False
+    )
+    location_text = forms.CharField(label=_("Location"), required=False, max_length=200)
+    category = forms.ModelChoiceField(
+        label=_("Category (for the repeat check)"),
+        queryset=Category.objects.filter(is_active=True),
+        required=False,
+    )
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}))
+    contact_name = forms.CharField(label=_("Contact name"), required=False, max_length=50)
+    contact_phone = forms.CharField(label=_("Contact phone"), required=False, max_length=20)
+    preferred_contact_time = forms.CharField(
+        label=_("Preferred contact time"), required=False, max_length=100
+    )
+    photos = PhotosField(label=_("Photos"))
+    confirmed = forms.BooleanField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, admin_site, property_ids, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        scoped = {
+            "resident": Resident.objects.filter(
+                units__building__property_id__in=property_ids
+            ).distinct(),
+            "unit": Unit.objects.filter(building__property_id__in=property_ids),
+            "building": Building.objects.filter(property_id__in=property_ids),
+        }
+        for name, queryset in scoped.items():
+            field = self.fields[name]
+            field.widget = AutocompleteSelect(
+                Complaint._meta.get_field(name), admin_site, attrs={"style": "width: 24em"}
+            )
+            field.queryset = queryset  # also gives the new widget its choices
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("unit") and not data.get("building"):
+            raise forms.ValidationError(_("Choose the unit, or the building of a common area."))
+        return data
