@@ -70,9 +70,9 @@ def queue_condition(queue: str, *, user: AbstractBaseUser, now: datetime) -> Q:
     profile = getattr(user, "staff_profile", None)
     conditions = {
         Queue.MINE: open_ & (Q(owner_id=user.pk) | Q(assignee_id=user.pk)),
-        Queue.MY_TEAM: open_ & Q(team_id=profile.team_id if profile else None)
-        if profile and profile.team_id
-        else Q(pk__in=[]),
+        Queue.MY_TEAM: open_ & Q(team_id=profile.team_id)
+        if profile is not None and profile.team_id is not None
+        else Q(pk__isnull=True),
         Queue.UNACCEPTED: Q(state=State.NEW),
         Queue.DUE_SOON: Q(next_due_at__gt=now, next_due_at__lte=now + DUE_SOON),
         Queue.OVERDUE: Q(next_due_at__lte=now),
@@ -88,7 +88,10 @@ def complaint_list_for_staff(user: AbstractBaseUser) -> QuerySet[Complaint]:
     queryset = complaint_list_visible_to(user)
     profile = getattr(user, "staff_profile", None)
     if profile is not None and profile.role == Role.HANDLER and not user.is_superuser:
-        queryset = queryset.filter(Q(assignee_id=user.pk) | Q(team_id=profile.team_id))
+        mine = Q(assignee_id=user.pk)
+        if profile.team_id is not None:
+            mine |= Q(team_id=profile.team_id)
+        queryset = queryset.filter(mine)
     return queryset
 
 

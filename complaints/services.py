@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
@@ -29,6 +29,7 @@ from complaints.exceptions import (
     WrongState,
 )
 from complaints.models import (
+    Breach,
     Category,
     Channel,
     Complaint,
@@ -67,12 +68,14 @@ def settings_duration(name: str) -> timedelta:
 
 
 def _save(complaint: Complaint, *, actor: AbstractBaseUser, transition: str, reason: str) -> None:
-    sla.refresh_schedule(complaint, now=timezone.now())
+    now = timezone.now()
+    sla.refresh_schedule(complaint, now=now)
     complaint._history_user = actor
     complaint._change_reason = reason
     complaint._history_transition = transition
     try:
         complaint.save()
+        Breach.objects.bulk_create(sla.late_breaches(complaint, now=now), ignore_conflicts=True)
     except ConcurrentTransition:
         raise WrongState(
             _("Someone else changed this complaint a moment ago. Reload it and try again.")
@@ -124,7 +127,8 @@ def _notify(
         )
         for user_id in recipient_ids
     )
-    transaction.on_commit(_deliver_soon)
+    if not any(func is _deliver_soon for _sids, func, _robust in connection.run_on_commit):
+        transaction.on_commit(_deliver_soon)
 
 
 def _project_manager_ids(complaint: Complaint) -> list[int]:

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 
 from complaints.models import (
+    Breach,
     Complaint,
     Deadline,
     Level,
@@ -137,6 +138,34 @@ def open_deadlines(complaint: Complaint) -> list[DeadlineTimes]:
             )
         )
     return result
+
+
+def late_breaches(complaint: Complaint, *, now: datetime) -> list[Breach]:
+    """Breaches for deadlines of the cycle met after they were due, which the sweep may not
+    have seen yet (met between two sweeps, or while the cluster was down)."""
+    if complaint.sla_started_at is None:
+        return []
+    late = []
+    for deadline, due in (
+        (Deadline.FIRST_RESPONSE, complaint.first_response_due),
+        (Deadline.ON_SITE, complaint.on_site_due),
+        (Deadline.RESOLVE, complaint.resolve_due),
+    ):
+        met = _met_at(complaint, deadline)
+        if due is not None and met is not None and met > due:
+            late.append(
+                Breach(
+                    complaint=complaint,
+                    deadline=deadline,
+                    cycle=complaint.reopen_count,
+                    level=complaint.level,
+                    due_at=due,
+                    detected_at=now,
+                    owner_id=complaint.owner_id,
+                    team_id=complaint.team_id,
+                )
+            )
+    return late
 
 
 def refresh_schedule(complaint: Complaint, *, now: datetime) -> None:

@@ -25,6 +25,7 @@ from staff.selectors import (
     project_manager_ids_by_property,
     service_leader_id_by_property,
     system_user,
+    user_display_name,
 )
 
 logger = logging.getLogger(__name__)
@@ -229,7 +230,7 @@ def ownership_guard(*, now: datetime | None = None) -> int:
                     event_key=f"inactive_owner:{complaint.pk}:{complaint.owner_id}",
                     now=now,
                     complaint=complaint,
-                    params={"owner": complaint.owner.get_full_name() or complaint.owner.username},
+                    params={"owner": user_display_name(complaint.owner)},
                 )
             )
     notifications_save(notifications)
@@ -326,3 +327,13 @@ def revisit_queue(*, now: datetime | None = None) -> int:
 
 def notifications_deliver_task(*, now: datetime | None = None) -> int:
     return notifications_deliver(now=now)
+
+
+def monthly_snapshot(*, now: datetime | None = None) -> int:
+    """Publish last month's red/black list and analysis for every property (the 1st,
+    01:00). Publishing is idempotent: a month already published stays as it was."""
+    from complaints.reports import snapshots_publish
+
+    now = timezone.localtime(now or timezone.now())
+    last_month = (now.replace(day=1) - timedelta(days=1)).replace(day=1).date()
+    return snapshots_publish(month=last_month, now=now)

@@ -16,8 +16,6 @@ from django.utils import timezone
 logger = logging.getLogger(__name__)
 
 _warned_years: set[int] = set()
-# The longest run of non-working days in the PRC calendar is well under this.
-_LOOKAHEAD_DAYS = 40
 
 
 def _package_is_workday(day: date) -> bool | None:
@@ -79,7 +77,9 @@ def add_working_days(start: datetime, days: int) -> datetime:
     candidates = []
     horizon = local_start
     while len(candidates) < days:
-        horizon_end = horizon + timedelta(days=_LOOKAHEAD_DAYS)
+        # Look no further than needed, so a year without a calendar is only consulted
+        # (and warned about) when a deadline really reaches it.
+        horizon_end = horizon + timedelta(days=days - len(candidates) + 4)
         candidates += workdays_between(horizon + timedelta(days=1), horizon_end)
         horizon = horizon_end
     due_day = candidates[days - 1]

@@ -86,4 +86,6 @@ class StaffProfile(models.Model):
         ordering = ["user__username"]
 
     def __str__(self) -> str:
-        return f"{self.user.get_full_name() or self.user.username} ({self.get_role_display()})"
+        from staff.selectors import user_display_name
+
+        return f"{user_display_name(self.user)} ({self.get_role_display()})"

@@ -39,7 +39,13 @@ def property_list_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet
 
 
 def user_display_name(user: AbstractBaseUser) -> str:
-    return user.get_full_name() or user.get_username()
+    """ "李建华" for Chinese names (family name first, no space), "Jane Doe" otherwise."""
+    first, last = user.first_name.strip(), user.last_name.strip()
+    if not (first or last):
+        return user.get_username()
+    if any("\u4e00" <= char <= "\u9fff" for char in first + last):
+        return f"{last}{first}"
+    return f"{first} {last}".strip()
 
 
 def system_user() -> AbstractBaseUser:

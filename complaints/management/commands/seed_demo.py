@@ -27,11 +27,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import models, transaction
 from django.db.models import Count
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from buildings.models import Building, Property, Residency, Resident, Unit
 from complaints import services, sla
+from complaints.exceptions import ComplaintError
 from complaints.models import Category, Channel, Complaint, Level, Notification, State
 from staff.models import Role, Team
 from staff.selectors import system_user
@@ -39,7 +41,8 @@ from staff.services import staff_create
 
 DEFAULT_PASSWORD = "demo12345"
 RANDOM_SEED = 20250601
-ADMIN_URL = "http://127.0.0.1:8000/admin/"
+SITE_URL = "http://127.0.0.1:8000"
+ADMIN_URL = f"{SITE_URL}/admin/"
 
 P1, P2 = "p1", "p2"
 PROPERTIES = {
@@ -573,13 +576,20 @@ class Command(BaseCommand):
             present = Property.objects.filter(name__in=names).count()
             if present == len(names):
                 self.stdout.write("Demo data already present; nothing created.")
-                self._warn_if_password_differs(password)
+                if not self._password_works(password):
+                    self.stdout.write(
+                        self.style.WARNING(
+                            "The demo logins have another password than the one given; "
+                            "passwords were not changed."
+                        )
+                    )
+                    password = "(unchanged)"
                 self._write_logins(password)
                 return
             if present:
                 raise CommandError(
-                    "Only part of the demo data exists (property "
-                    f"{', '.join(names)}); remove it or start from an empty database."
+                    f"Only some of the demo properties ({', '.join(names)}) exist; "
+                    "remove them or start from an empty database."
                 )
             taken = list(
                 get_user_model()
@@ -595,15 +605,9 @@ class Command(BaseCommand):
         self._write_logins(password)
         self.stdout.write(f"Done in {time.monotonic() - started:.1f} s.")
 
-    def _warn_if_password_differs(self, password: str) -> None:
+    def _password_works(self, password: str) -> bool:
         user = get_user_model().objects.filter(username=STAFF[0].username).first()
-        if user is not None and not user.check_password(password):
-            self.stdout.write(
-                self.style.WARNING(
-                    "The demo logins use a different password than the one given; "
-                    "passwords were not changed."
-                )
-            )
+        return user is None or user.check_password(password)
 
     def _write_summary(self, names: list[str]) -> None:
         complaints = Complaint.objects.filter(property__name__in=names)
@@ -644,9 +648,13 @@ class Command(BaseCommand):
             )
         self.stdout.write("")
         self.stdout.write(f"Staff sign in to the admin: {ADMIN_URL}")
+        try:
+            portal = f"the resident portal at {SITE_URL}{reverse('portal:login')}"
+        except NoReverseMatch:
+            portal = "the resident portal"
         self.stdout.write(
-            "Residents (resident1 …) are not staff and cannot use the admin; they sign in to "
-            "the resident portal to file complaints, follow progress and confirm fixes."
+            f"Residents (resident1 …) cannot use the admin; they sign in to {portal} "
+            "to file complaints, follow progress, confirm fixes and rate the service."
         )
 
 
@@ -671,19 +679,24 @@ class _Seeder:
         self.categories = {c.code: c for c in Category.objects.all()}
         self.complaints: dict[str, Complaint] = {}
         self.starts: dict[str, datetime] = {}
+        self.clocks: dict[int, _Clock] = {}
         self.system = system_user()
         self.users[self.system.pk] = self.system
 
     def run(self) -> None:
+        usable = {code for code, category in self.categories.items() if category.is_active}
+        missing = {story.category for story in STORIES} - usable
+        if missing:
+            raise CommandError(
+                f"Complaint categories missing or inactive: {', '.join(sorted(missing))}."
+            )
         self._create_places()
         self._create_staff()
         self._create_residents()
-        missing = {s.category for s in STORIES} - set(self.categories)
-        if missing:
-            raise CommandError(f"Missing complaint categories: {', '.join(sorted(missing))}.")
         plans = self._plan_timelines()
         for story in sorted(STORIES, key=lambda s: self.starts[s.key]):
             self._tell(story, plans[story.key])
+        self._backdate_related()
 
     # Places, people
 
@@ -726,6 +739,7 @@ class _Seeder:
         return self.rng.choice(PHONE_PREFIXES) + f"{self.rng.randrange(10**8):08d}"
 
     def _create_staff(self) -> None:
+        created = []
         for spec in STAFF:
             team = self.teams[spec.properties[0], spec.team] if spec.team else None
             # password=None keeps staff_create from hashing; the shared hash is set below.
@@ -741,6 +755,7 @@ class _Seeder:
                 phone=self._phone(),
             )
             self.users[user.pk] = user
+            created.append(user.pk)
             if spec.leads_team:
                 team.leader = user
                 team.save()
@@ -748,7 +763,9 @@ class _Seeder:
                 self.agents[spec.properties[0]].append(user)
             if spec.role == Role.PROJECT_MANAGER:
                 self.managers[spec.properties[0]] = user
-        get_user_model().objects.filter(pk__in=self.users).update(password=self.password_hash)
+        # Only the staff created here: `self.users` also holds the system actor, whose
+        # password must stay unusable.
+        get_user_model().objects.filter(pk__in=created).update(password=self.password_hash)
 
     def _create_residents(self) -> None:
         by_username: dict[str, Resident] = {}
@@ -846,12 +863,9 @@ class _Seeder:
                 start = self.starts[story.merge_into] + timedelta(minutes=self.rng.uniform(30, 480))
             else:
                 low, high = START_WINDOW_DAYS[story.state]
-                start = self.now - timedelta(days=self.rng.uniform(low, high))
-                if story.channel != IOT and self.now - start > timedelta(days=1):
-                    # People complain in the daytime; sensors at any hour.
-                    start = timezone.localtime(start).replace(
-                        hour=self.rng.randint(8, 21), minute=self.rng.randrange(60)
-                    )
+                start = self._waking_hours(
+                    self.now - timedelta(days=self.rng.uniform(low, high)), story.channel
+                )
             start = min(start, latest)
             self.starts[story.key] = start
             plan = [start]
@@ -859,6 +873,21 @@ class _Seeder:
                 plan.append(plan[-1] + gap)
             plans[story.key] = plan
         return plans
+
+    def _waking_hours(self, start: datetime, channel: str) -> datetime:
+        """Move a filing time into the hours people use that channel, never later:
+        the desk, paper forms and referrals in office hours, phone and web from 7 to 23,
+        sensors at any hour. Older complaints get a random time of their day."""
+        if channel == IOT:
+            return start
+        first, last = (8, 17) if channel in (WK, PA, CM) else (7, 22)
+        local = timezone.localtime(start)
+        if first <= local.hour <= last and self.now - start < timedelta(days=1):
+            return start
+        moved = local.replace(
+            hour=self.rng.randint(first, last), minute=self.rng.randrange(60), second=0
+        )
+        return moved if moved <= start else moved - timedelta(days=1)
 
     def _backdate(self, complaint: Complaint, clock: _Clock) -> None:
         """Move the complaint onto its planned timeline; `state` is left alone.
@@ -879,9 +908,11 @@ class _Seeder:
         raw: dict[str, datetime | None] = dict.fromkeys(fields)
         shifted: dict[str, datetime | None] = dict.fromkeys(fields)
         moved: dict[datetime, datetime] = {}
+        computed_for = None
         for row in rows:
             offset = clock.offset(row.history_date)
             row.history_date += offset
+            sla_inputs = (row.sla_started_at, row.level)
             for name in fields:
                 value = getattr(row, name)
                 if value != raw[name]:  # set or changed by this row's step
@@ -891,26 +922,37 @@ class _Seeder:
                     else:
                         shifted[name] = moved.setdefault(value, value + offset)
                 setattr(row, name, shifted[name])
-            if row.level is not None and row.sla_started_at is not None:
+            if None not in sla_inputs and sla_inputs != computed_for:
                 sla.deadlines_compute(row, start=row.sla_started_at)
                 shifted.update((name, getattr(row, name)) for name in fields)
-        history_model.objects.bulk_update(rows, ["history_date", *fields])
+                computed_for = sla_inputs
+        for row in rows:
+            # One small UPDATE per row: bulk_update's CASE over every column is far slower.
+            history_model.objects.filter(pk=row.pk).update(
+                history_date=row.history_date,
+                **{name: getattr(row, name) for name in fields if getattr(row, name)},
+            )
 
         complaint = Complaint.objects.get(pk=complaint.pk)
         for name, value in shifted.items():
             setattr(complaint, name, value)
+        # The SLA schedule columns (not in history) as `_save` would have set them last.
+        sla.refresh_schedule(complaint, now=clock.planned[-1])
+        schedule = {
+            f.name: getattr(complaint, f.name)
+            for f in Complaint._meta.concrete_fields
+            if isinstance(f, models.DateTimeField)
+            and f.name not in in_history
+            and f.name != "updated_at"
+        }
         Complaint.objects.filter(pk=complaint.pk).update(
-            **shifted,
-            # What `_save` would have computed at the last step.
-            sla_next_at=sla.next_check_at(complaint, now=clock.planned[-1]),
-            updated_at=rows[-1].history_date,
+            **shifted, **schedule, updated_at=rows[-1].history_date
         )
-        self._backdate_related(complaint, clock)
 
-    def _backdate_related(self, complaint: Complaint, clock: _Clock) -> None:
-        """Shift the timestamps the steps stamped on rows hanging off the complaint
-        (photos, notifications, surveys, …). Notifications of the past count as delivered,
-        and those older than half a day as read."""
+    def _backdate_related(self) -> None:
+        """Shift the timestamps the steps stamped on rows hanging off the complaints
+        (photos, notifications, surveys, …) by their complaint's clock. Notifications of
+        the past count as delivered, and those older than half a day as read."""
         for relation in Complaint._meta.related_objects:
             model = relation.related_model
             if not relation.one_to_many or model is Complaint:
@@ -920,8 +962,10 @@ class _Seeder:
             ]
             if not names:
                 continue
-            objects = list(model.objects.filter(**{relation.field.name: complaint}))
+            column = relation.field.attname
+            objects = list(model.objects.filter(**{f"{column}__in": self.clocks}).order_by("pk"))
             for obj in objects:
+                clock = self.clocks[getattr(obj, column)]
                 for name in names:
                     value = getattr(obj, name)
                     if value is not None and clock.covers(value):
@@ -959,15 +1003,22 @@ class _Seeder:
     def _tell(self, story: Story, plan: list[datetime]) -> None:
         """File the complaint and take it through its steps, as the people involved would."""
         clock = _Clock()
-        clock.step(plan[0])
-        filer, complaint = self._file(story)
         steps = self._steps(story)
-        for index, step in enumerate(steps):
-            clock.step(plan[index + 1])
-            previous = steps[index - 1] if index else ""
-            complaint = self._do(story, step, previous, complaint, filer)
+        step = "create"
+        try:
+            clock.step(plan[0])
+            filer, complaint = self._file(story)
+            for index, step in enumerate(steps):
+                clock.step(plan[index + 1])
+                previous = steps[index - 1] if index else ""
+                complaint = self._do(story, step, previous, complaint, filer)
+        except ComplaintError as error:
+            raise CommandError(
+                f"Demo complaint {story.key!r} was refused at {step!r}: {error.message}"
+            ) from error
         clock.stop()
         self.complaints[story.key] = complaint
+        self.clocks[complaint.pk] = clock
         self._backdate(complaint, clock)
 
     def _file(self, story: Story) -> tuple[AbstractBaseUser, Complaint]:
