@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from simple_history.admin import SimpleHistoryAdmin
 
 from buildings.models import Building, Property, Residency, Resident, Unit
@@ -15,8 +16,28 @@ class PropertyScopedAdmin(admin.ModelAdmin):
         return super().get_queryset(request).filter(**{f"{self.property_path}__in": visible})
 
 
+class ScopedHistoryAdmin(SimpleHistoryAdmin):
+    """simple-history's history pages look objects up without get_queryset() (they even
+    fall back to the history table): refuse what the change page would refuse."""
+
+    def _outside_scope(self, request, object_id):
+        if self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            return None
+        return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+
+    def history_view(self, request, object_id, extra_context=None):
+        return self._outside_scope(request, object_id) or super().history_view(
+            request, object_id, extra_context
+        )
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        return self._outside_scope(request, object_id) or super().history_form_view(
+            request, object_id, version_id, extra_context
+        )
+
+
 @admin.register(Property)
-class PropertyAdmin(SimpleHistoryAdmin, PropertyScopedAdmin):
+class PropertyAdmin(ScopedHistoryAdmin, PropertyScopedAdmin):
     property_path = "pk"
     list_display = ["name", "kind", "city", "address"]
     list_filter = ["kind", "city"]

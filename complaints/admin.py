@@ -4,7 +4,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from buildings.admin import PropertyScopedAdmin
+from buildings.admin import PropertyScopedAdmin, ScopedHistoryAdmin
+from complaints import report_admin  # noqa: F401  (registers the report pages)
 from complaints.models import (
     Breach,
     Category,
@@ -60,7 +61,7 @@ class SlaPolicyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PropertySlaOverride)
-class PropertySlaOverrideAdmin(SimpleHistoryAdmin, PropertyScopedAdmin):
+class PropertySlaOverrideAdmin(ScopedHistoryAdmin, PropertyScopedAdmin):
     list_display = ["property", "level", "first_response", "on_site", "resolve"]
     list_select_related = ("property",)
     autocomplete_fields = ["property"]

@@ -135,10 +135,9 @@ def can_dispatch(instance: "Complaint", user) -> bool:
     return has_perm_on_own(user, instance, "complaints.dispatch_complaint")
 
 
-def can_handle(instance: "Complaint", user) -> bool:
-    if not user.has_perm("complaints.handle_complaint"):
-        return False
-    if instance.assignee_id == user.pk or user.has_perm("complaints.override_owner"):
+def is_in_dispatched_team(user, instance: "Complaint") -> bool:
+    """The assignee, a member or the leader of the team the complaint is dispatched to."""
+    if instance.assignee_id == user.pk:
         return True
     if instance.team_id is None:
         return False
@@ -146,6 +145,12 @@ def can_handle(instance: "Complaint", user) -> bool:
     return (profile is not None and profile.team_id == instance.team_id) or (
         instance.team.leader_id == user.pk
     )
+
+
+def can_handle(instance: "Complaint", user) -> bool:
+    if not user.has_perm("complaints.handle_complaint"):
+        return False
+    return is_in_dispatched_team(user, instance) or user.has_perm("complaints.override_owner")
 
 
 def can_close(instance: "Complaint", user) -> bool:

@@ -30,11 +30,10 @@ def complaint_list_for_resident(user: AbstractBaseUser | AnonymousUser) -> Query
 
 def complaint_get_for_update(*, complaint_id: int, actor: AbstractBaseUser) -> Complaint:
     """Lock the complaint row for the rest of the transaction; raise if the actor cannot see it."""
-    queryset = (
-        complaint_list_visible_to(actor)
-        .select_related("owner", "resident", "team", "category")
-        .select_for_update(of=("self",))
-    )
+    # No select_related: on PostgreSQL a SELECT ... FOR UPDATE that waited for another
+    # transaction re-reads the locked complaint row but not the joined rows, so a cached
+    # owner or team could be stale while owner_id and team_id are current.
+    queryset = complaint_list_visible_to(actor).select_for_update(of=("self",))
     try:
         return queryset.get(pk=complaint_id)
     except Complaint.DoesNotExist:

@@ -40,6 +40,7 @@ from complaints.models import (
     Photo,
     State,
     Survey,
+    is_in_dispatched_team,
 )
 from complaints.notifications import notification_build, notifications_save
 from complaints.photos import MAX_PHOTOS_PER_COMPLAINT, photo_process
@@ -158,20 +159,24 @@ def _is_resident_actor(complaint: Complaint, actor) -> bool:
 
 
 def _add_photos(
-    complaint: Complaint, uploads: Sequence[UploadedFile], *, step: str, actor
+    complaint: Complaint, uploads: dict[str, Sequence[UploadedFile]], *, actor
 ) -> list[Photo]:
-    if not uploads:
+    """Store photos by step. Every upload is checked before any file is written, so a
+    refused request leaves nothing in storage."""
+    count = sum(len(files) for files in uploads.values())
+    if not count:
         return []
-    existing = complaint.photos.count()
-    if existing + len(uploads) > MAX_PHOTOS_PER_COMPLAINT:
+    if complaint.photos.count() + count > MAX_PHOTOS_PER_COMPLAINT:
         raise InvalidInput(
             _("A complaint can have at most %(limit)d photos.")
             % {"limit": MAX_PHOTOS_PER_COMPLAINT},
             field="photos",
         )
-    processed = [photo_process(upload) for upload in uploads]
+    processed = [
+        (step, photo_process(upload)) for step, files in uploads.items() for upload in files
+    ]
     photos = []
-    for item in processed:
+    for step, item in processed:
         photo = Photo(
             complaint=complaint, step=step, uploaded_by=actor, original_name=item.original_name
         )
@@ -266,7 +271,7 @@ def complaint_create(
         suspected_emergency=is_suspected_emergency(f"{description} {location_text}"),
     )
     _save(complaint, actor=actor, transition="create", reason="")
-    _add_photos(complaint, photos, step=Photo.Step.EVIDENCE, actor=actor)
+    _add_photos(complaint, {Photo.Step.EVIDENCE: photos}, actor=actor)
     if complaint.suspected_emergency:
         _notify_managers(
             complaint, kind="emergency", event_key=f"emergency:{complaint.pk}", leader=True
@@ -394,23 +399,31 @@ def complaint_handle(
     when the category asks for them. The resident is then asked to confirm."""
     complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
     _check(complaint, "handle", actor)
+    if not is_in_dispatched_team(actor, complaint) and not reason.strip():
+        raise InvalidInput(
+            _("Give a reason: this complaint is dispatched to %(team)s.")
+            % {"team": complaint.team.name if complaint.team_id else "-"},
+            field="reason",
+        )
     note = note.strip()
     if not note:
         raise InvalidInput(_("Describe what was done."), field="note")
-    _add_photos(complaint, before_photos, step=Photo.Step.BEFORE, actor=actor)
-    _add_photos(complaint, after_photos, step=Photo.Step.AFTER, actor=actor)
     if (
         complaint.category is not None
         and complaint.category.needs_photos
+        and not after_photos
         and not complaint.photos.filter(step=Photo.Step.AFTER).exists()
     ):
         raise InvalidInput(
             _("This category needs an after photo of the finished work."), field="after_photos"
         )
+    _add_photos(
+        complaint, {Photo.Step.BEFORE: before_photos, Photo.Step.AFTER: after_photos}, actor=actor
+    )
     if complaint.held_since is not None:
         hold_end(complaint, actor=actor, at=timezone.now())
     complaint.handle(note=note, at=timezone.now())
-    _save(complaint, actor=actor, transition="handle", reason=reason)
+    _save(complaint, actor=actor, transition="handle", reason=reason.strip())
     if complaint.resident_id is not None:
         _notify(
             complaint,
@@ -496,8 +509,8 @@ def complaint_withdraw(
 def complaint_merge(
     *, complaint_id: int, actor: AbstractBaseUser, into_id: int, reason: str = ""
 ) -> Complaint:
-    """Mark a new or accepted complaint as a duplicate of another open complaint of the
-    same property."""
+    """Mark a new or accepted complaint as a duplicate of another complaint of the same
+    property that is not itself withdrawn or merged."""
     complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
     _check(complaint, "merge", actor)
     _require_reason_when_overriding(complaint, actor, reason)
@@ -537,6 +550,7 @@ def complaint_transfer_ownership(
         raise InvalidInput(_("This person already owns the complaint."), field="new_owner")
     if (
         not new_owner.is_active
+        or not new_owner.is_staff
         or not new_owner.has_perm("complaints.accept_complaint")
         or complaint.property_id not in property_ids_visible_to(new_owner)
     ):

@@ -23,8 +23,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.admin import SimpleHistoryAdmin
 
+from buildings.admin import ScopedHistoryAdmin
 from buildings.models import mask_phone
 from complaints import forms, rules, services, sla
 from complaints.exceptions import ComplaintError, InvalidInput
@@ -305,7 +305,7 @@ class _Echo:
         return value
 
 
-class ComplaintAdmin(SimpleHistoryAdmin):
+class ComplaintAdmin(ScopedHistoryAdmin):
     list_display = [
         "reference_link",
         "sla_badge",

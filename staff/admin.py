@@ -1,13 +1,12 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from buildings.admin import PropertyScopedAdmin
+from buildings.admin import PropertyScopedAdmin, ScopedHistoryAdmin
 from staff.models import StaffProfile, Team
 from staff.services import staff_profile_set_role
 
 
 @admin.register(Team)
-class TeamAdmin(SimpleHistoryAdmin, PropertyScopedAdmin):
+class TeamAdmin(ScopedHistoryAdmin, PropertyScopedAdmin):
     list_display = ["name", "kind", "property", "leader"]
     list_filter = ["kind", ("property", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ("property", "leader")
@@ -16,7 +15,7 @@ class TeamAdmin(SimpleHistoryAdmin, PropertyScopedAdmin):
 
 
 @admin.register(StaffProfile)
-class StaffProfileAdmin(SimpleHistoryAdmin, PropertyScopedAdmin):
+class StaffProfileAdmin(ScopedHistoryAdmin, PropertyScopedAdmin):
     property_path = "properties"
     list_display = ["user", "role", "team", "phone"]
     list_filter = ["role"]

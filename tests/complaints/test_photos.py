@@ -1,0 +1,215 @@
+"""Photo intake (decoded by content, limited, stripped, re-encoded) and the
+permission-checked photo view (SPEC §7)."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from factories import (
+    ComplaintFactory,
+    image_bytes,
+    image_upload,
+    png_bytes_declaring,
+    png_decompression_bomb,
+)
+from PIL import Image
+
+from complaints.exceptions import InvalidInput
+from complaints.photos import MAX_PHOTO_BYTES, photo_process
+
+GPS_IFD = 0x8825
+ORIENTATION = 0x0112
+
+
+def decoded(content_file) -> Image.Image:
+    content_file.seek(0)
+    image = Image.open(io.BytesIO(content_file.read()))
+    image.load()
+    return image
+
+
+# --- photo_process -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
+def test_jpeg_png_and_webp_become_clean_jpegs(fmt):
+    """JPEG, PNG and WebP are accepted whatever the file is called, and come out as JPEG
+    with a thumbnail, keeping the original name."""
+    result = photo_process(image_upload("IMG_0001.upload", fmt=fmt, size=(40, 30)))
+
+    image = decoded(result.image)
+    assert image.format == "JPEG"
+    assert image.size == (40, 30)
+    assert decoded(result.thumbnail).format == "JPEG"
+    assert result.original_name == "IMG_0001.upload"
+
+
+def test_transparent_png_is_flattened_to_rgb():
+    """An RGBA PNG is converted so it can be stored as JPEG."""
+    result = photo_process(image_upload("logo.png", fmt="PNG", mode="RGBA", color=(0, 0, 0, 0)))
+
+    assert decoded(result.image).mode == "RGB"
+
+
+def test_large_photo_is_scaled_down_and_thumbnailed():
+    """Stored photos are at most 2560 px on the long side; thumbnails at most 320 px."""
+    result = photo_process(image_upload("big.jpg", size=(3000, 1500)))
+
+    assert decoded(result.image).size == (2560, 1280)
+    assert decoded(result.thumbnail).size == (320, 160)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "why"),
+    [
+        ("notes.jpg", b"This is a shopping list, not a picture.\n" * 10, "text renamed .jpg"),
+        ("cut.jpg", image_bytes("JPEG", (200, 200), color="blue")[:400], "truncated JPEG"),
+        ("anim.gif", image_bytes("GIF", (20, 10), mode="P", color=1), "GIF"),
+        ("empty.jpg", b"", "empty file"),
+    ],
+    ids=["text-renamed-jpg", "truncated-jpeg", "gif", "empty"],
+)
+def test_files_that_are_not_accepted_pictures_are_refused(name, content, why):
+    """Content decides, not the name: non-images, damaged JPEGs and GIFs are refused with a
+    message naming the file."""
+    with pytest.raises(InvalidInput) as excinfo:
+        photo_process(SimpleUploadedFile(name, content, content_type="image/jpeg"))
+
+    assert excinfo.value.field == "photos"
+    assert name in excinfo.value.message
+
+
+def test_file_over_10_mb_is_refused():
+    """More than 10 MB is refused before it is decoded."""
+    upload = SimpleUploadedFile("huge.jpg", b"\xff" * (MAX_PHOTO_BYTES + 1))
+
+    with pytest.raises(InvalidInput) as excinfo:
+        photo_process(upload)
+
+    assert "10 MB" in excinfo.value.message
+
+
+def test_more_than_40_megapixels_is_refused():
+    """An 8000 x 6000 picture (48 MP) is refused by the pixel limit."""
+    upload = SimpleUploadedFile("panorama.png", png_bytes_declaring(8000, 6000))
+
+    with pytest.raises(InvalidInput) as excinfo:
+        photo_process(upload)
+
+    assert "40 megapixels" in excinfo.value.message
+
+
+def test_decompression_bomb_is_refused():
+    """A few hundred KB that decode to 100 megapixels is refused as unsafe."""
+    upload = SimpleUploadedFile("bomb.png", png_decompression_bomb(10_000))
+    assert upload.size < 1024 * 1024
+
+    with pytest.raises(InvalidInput) as excinfo:
+        photo_process(upload)
+
+    assert "not a safe image" in excinfo.value.message
+
+
+def test_huge_declared_size_is_refused_without_decoding():
+    """A header claiming 20000 x 20000 pixels is refused at once."""
+    upload = SimpleUploadedFile("liar.png", png_bytes_declaring(20_000, 20_000))
+
+    with pytest.raises(InvalidInput):
+        photo_process(upload)
+
+
+def test_exif_is_removed_gps_included():
+    """The stored photo and thumbnail carry no EXIF at all, so no GPS position."""
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    exif[GPS_IFD] = {1: "N", 2: (31.0, 14.0, 9.0), 3: "E", 4: (121.0, 28.0, 1.0)}
+    source = image_bytes("JPEG", (20, 10), exif=exif)
+    assert Image.open(io.BytesIO(source)).getexif().get_ifd(GPS_IFD)
+
+    result = photo_process(image_upload("gps.jpg", content=source))
+
+    for stored in (result.image, result.thumbnail):
+        image = decoded(stored)
+        assert "exif" not in image.info
+        assert not image.getexif()
+        assert not image.getexif().get_ifd(GPS_IFD)
+
+
+def test_exif_orientation_is_applied():
+    """A 20 x 10 picture with EXIF orientation 6 (rotate 90°) comes out 10 x 20, upright."""
+    exif = Image.Exif()
+    exif[ORIENTATION] = 6
+
+    result = photo_process(image_upload("portrait.jpg", content=image_bytes(exif=exif)))
+
+    image = decoded(result.image)
+    assert image.size == (10, 20)
+    assert ORIENTATION not in image.getexif()
+
+
+# --- the photo view ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def photo(now, resident, unit):
+    complaint = ComplaintFactory(resident=resident, photos=[image_upload("leak.jpg")])
+    return complaint.photos.get()
+
+
+def fetch(client, user, photo, variant="image"):
+    if user is not None:
+        client.force_login(user)
+    response = client.get(reverse("complaints:photo", args=[photo.pk, variant]))
+    if hasattr(response, "streaming_content"):
+        response.content_bytes = b"".join(response.streaming_content)
+        response.close()
+    return response
+
+
+@pytest.mark.parametrize("viewer", ["agent", "handler", "supervisor", "project_manager"])
+@pytest.mark.parametrize("variant", ["image", "thumbnail"])
+def test_staff_of_the_property_see_the_photo(request, client, photo, viewer, variant):
+    """Staff of the complaint's property get the JPEG, privately cached and not sniffable."""
+    response = fetch(client, request.getfixturevalue(viewer), photo, variant)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    assert response["Cache-Control"] == "private, max-age=3600"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert Image.open(io.BytesIO(response.content_bytes)).format == "JPEG"
+
+
+def test_resident_who_filed_it_sees_the_photo(client, photo, resident):
+    """The resident who filed the complaint sees its photos."""
+    response = fetch(client, resident.user, photo)
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("viewer", ["resident2", "other_agent"])
+def test_others_get_404(request, client, photo, viewer):
+    """Another resident and staff of another property get 404, as if it did not exist."""
+    user = request.getfixturevalue(viewer)
+    user = user.user if viewer == "resident2" else user
+
+    assert fetch(client, user, photo).status_code == 404
+
+
+def test_anonymous_visitor_gets_404(client, photo):
+    """Media is never public."""
+    assert fetch(client, None, photo).status_code == 404
+
+
+def test_unknown_variant_is_404(client, photo, agent):
+    """Only "image" and "thumbnail" exist; anything else is 404 even for allowed staff."""
+    assert fetch(client, agent, photo, "original").status_code == 404
+
+
+def test_only_get_is_allowed(client, photo, agent):
+    """The view is read-only."""
+    client.force_login(agent)
+
+    response = client.post(reverse("complaints:photo", args=[photo.pk, "image"]))
+
+    assert response.status_code == 405
