@@ -22,8 +22,10 @@ NEGATIONS_ZH = ("没有", "没", "无", "未", "不是", "并非")
 NEGATIONS_EN = ("no", "not", "without", "never", "isn't", "wasn't")
 
 _ZH = re.compile("|".join(map(re.escape, PHRASES_ZH)))
-# A negation this close before a phrase negates it: "没有起火", "无人被困".
-_ZH_NEGATION_REACH = 3
+# A negation right before a phrase (perhaps with 人 / 有人 between) negates it: "没有起火",
+# "无人被困", "没有人被困"; one that ends another word does not: "未平层困人", "无故困人".
+_ZH_NEGATED = re.compile("(?:" + "|".join(map(re.escape, NEGATIONS_ZH)) + ")(?:有人|人)?$")
+_ZH_NEGATION_REACH = 4
 _EN = re.compile(
     r"\b(?:("
     + "|".join(NEGATIONS_EN)
@@ -38,6 +40,6 @@ def is_suspected_emergency(text: str) -> bool:
     """True when the text names an emergency that is not negated ("没有起火", "no fire")."""
     for match in _ZH.finditer(text):
         before = text[max(0, match.start() - _ZH_NEGATION_REACH) : match.start()]
-        if not any(negation in before for negation in NEGATIONS_ZH):
+        if not _ZH_NEGATED.search(before):
             return True
     return any(match.group(1) is None for match in _EN.finditer(text))

@@ -136,6 +136,8 @@ def _recipient_phone(user) -> str:
 
 
 def _deliver_one(item: Notification, backend) -> None:
+    """E-mail first: if it fails the notification stays undelivered and is retried. A failed
+    SMS after a sent e-mail is only logged, so a retry never sends the e-mail twice."""
     with translation.override(settings.LANGUAGE_CODE):
         text = notification_text(item)
     if item.recipient.email:
@@ -149,7 +151,10 @@ def _deliver_one(item: Notification, backend) -> None:
     if item.kind in URGENT_KINDS:
         phone = _recipient_phone(item.recipient)
         if phone:
-            backend.send(phone=phone, text=text)
+            try:
+                backend.send(phone=phone, text=text)
+            except Exception:
+                logger.exception("Could not send notification %s by SMS", item.pk)
 
 
 def unread_count(user) -> int:

@@ -168,11 +168,18 @@ def late_breaches(complaint: Complaint, *, now: datetime) -> list[Breach]:
     return late
 
 
-def refresh_schedule(complaint: Complaint, *, now: datetime) -> None:
-    """Set the stored next deadline and next sweep time after any change, in memory."""
+def refresh_schedule(complaint: Complaint, *, now: datetime, swept: bool = False) -> None:
+    """Set the stored next deadline and next sweep time after any change, in memory.
+
+    Outside the sweep (`swept=False`), a deadline that is already past and still unmet
+    (classified late, or the level changed) brings the next sweep forward to `now`, so
+    the breach is recorded and the team leader told at once, not one window later.
+    """
     deadlines = open_deadlines(complaint)
     complaint.next_due_at = min((times.due_at for times in deadlines), default=None)
     complaint.sla_next_at = next_check_at(complaint, now=now, deadlines=deadlines)
+    if not swept and any(times.due_at <= now for times in deadlines):
+        complaint.sla_next_at = now
 
 
 def next_check_at(

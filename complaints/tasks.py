@@ -155,7 +155,7 @@ def _sweep_chunk(chunk: list[Complaint], *, now: datetime) -> dict[str, int]:
                 notifications += _build(
                     managers.get(complaint.property_id, []), "sla_escalation", **event
                 )
-        sla.refresh_schedule(complaint, now=now)
+        sla.refresh_schedule(complaint, now=now, swept=True)
 
     Breach.objects.bulk_create(breaches, ignore_conflicts=True)
     if escalated:
@@ -176,6 +176,21 @@ def _sweep_chunk(chunk: list[Complaint], *, now: datetime) -> dict[str, int]:
         "notifications": len(notifications),
         "resumed": len(resumed),
     }
+
+
+def _notified(kind: str, suffix_field: str):
+    """Notifications of `kind` whose event key is "<kind>:<complaint id>:<suffix_field>" for
+    the outer complaint: a scan skips what it has already reported."""
+    return Notification.objects.filter(
+        complaint=OuterRef("pk"),
+        kind=kind,
+        event_key=Concat(
+            Value(f"{kind}:"),
+            Cast(OuterRef("pk"), CharField()),
+            Value(":"),
+            Cast(OuterRef(suffix_field), CharField()),
+        ),
+    )
 
 
 def ownership_guard(*, now: datetime | None = None) -> int:
@@ -217,6 +232,7 @@ def ownership_guard(*, now: datetime | None = None) -> int:
         Complaint.objects.filter(
             state__in=[*sla.WATCHED_STATES, State.HANDLED], owner__is_active=False
         )
+        .filter(~Exists(_notified("inactive_owner", "owner_id")))
         .select_related("owner")
         .order_by("pk")[:CHUNK_SIZE]
     )
@@ -294,20 +310,7 @@ def revisit_queue(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     due = list(
         Complaint.objects.filter(state=State.CLOSED, revisit_due_at__lte=now)
-        .filter(
-            ~Exists(
-                Notification.objects.filter(
-                    complaint=OuterRef("pk"),
-                    kind="revisit_due",
-                    event_key=Concat(
-                        Value("revisit_due:"),
-                        Cast(OuterRef("pk"), CharField()),
-                        Value(":"),
-                        Cast(OuterRef("reopen_count"), CharField()),
-                    ),
-                )
-            )
-        )
+        .filter(~Exists(_notified("revisit_due", "reopen_count")))
         .order_by("revisit_due_at")[:CHUNK_SIZE]
     )
     leaders = service_leader_id_by_property({c.property_id for c in due})
