@@ -209,6 +209,7 @@ def complaint_create(
     actor: AbstractBaseUser,
     description: str,
     channel: str = Channel.WEB,
+    category: Category | None = None,
     property: Property | None = None,
     building: Building | None = None,
     unit: Unit | None = None,
@@ -224,11 +225,15 @@ def complaint_create(
     A resident files for one of their own units or a common area of a building or
     property they live in (web or app channel). Staff with `add_complaint` file on
     behalf of anyone (phone, walk-in, paper, committee) within their properties.
-    Photos are stored as evidence.
+    Photos are stored as evidence. `category` is the filer's choice (optional); the agent
+    confirms or changes it when classifying. A category whose default level is I marks
+    the complaint a suspected emergency at once.
     """
     description = description.strip()
     if not description:
         raise InvalidInput(_("Describe the problem."), field="description")
+    if category is not None and not category.is_active:
+        raise InvalidInput(_("This category is no longer in use."), field="category")
     if channel not in Channel.values:
         raise InvalidInput(_("Unknown channel."), field="channel")
     property, building, unit = _resolve_place(
@@ -268,7 +273,9 @@ def complaint_create(
         contact_phone=contact_phone,
         preferred_contact_time=preferred_contact_time,
         created_by=actor,
-        suspected_emergency=is_suspected_emergency(f"{description} {location_text}"),
+        category=category,
+        suspected_emergency=is_suspected_emergency(f"{description} {location_text}")
+        or (category is not None and category.default_level == Level.I),
     )
     _save(complaint, actor=actor, transition="create", reason="")
     _add_photos(complaint, {Photo.Step.EVIDENCE: photos}, actor=actor)

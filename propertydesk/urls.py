@@ -1,11 +1,13 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("complaints/", include("complaints.urls")),
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    *i18n_patterns(
+        path("admin/", admin.site.urls),
+        path("", include("complaints.portal.urls")),
+        prefix_default_language=False,
+    ),
 ]
-urlpatterns += i18n_patterns(path("admin/", admin.site.urls), prefix_default_language=False)

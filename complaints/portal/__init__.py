@@ -1,0 +1,1 @@
+"""The resident portal: server-rendered pages to file, follow, confirm and rate complaints."""

@@ -1,0 +1,369 @@
+"""Resident portal views: thin. Each validates the form, calls one service and turns its
+domain errors into field errors or messages. A complaint of someone else is a 404."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, translate_url
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_fsm import has_transition_perm
+
+from buildings.models import Resident
+from complaints import services
+from complaints.exceptions import ComplaintError, ComplaintNotFound, InvalidInput, NotAllowed
+from complaints.models import Complaint, Notification, State
+from complaints.notifications import unread_count
+from complaints.portal import display
+from complaints.portal.forms import ComplaintForm, ReopenForm, SurveyForm, WithdrawForm
+from complaints.portal.ratelimit import submission_allowed, submissions_per_hour
+from complaints.selectors import complaint_list_for_resident
+
+PAGE_SIZE = 20
+NOTIFICATIONS_SHOWN = 50
+# Service errors name model fields; the portal form shows the place as one choice.
+FIELD_ALIASES = {"unit": "place", "building": "place", "property": "place"}
+# While these last, the level's promise still matters to the resident.
+OPEN_STATES = (State.NEW, State.ACCEPTED, State.CLASSIFIED, State.DISPATCHED, State.REOPENED)
+# Each language named in itself, so everyone finds their own.
+LANGUAGE_NAMES = {"zh-hans": "中文", "en": "English"}
+
+
+def _resident_of(user) -> Resident | None:
+    if not user.is_authenticated:
+        return None
+    return Resident.objects.filter(user=user).first()
+
+
+def resident_required(view: Callable) -> Callable:
+    """Anonymous users go to the portal login, staff to the admin; others are refused."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("portal:login"))
+        resident = _resident_of(request.user)
+        if resident is None:
+            if request.user.is_staff:
+                return redirect("admin:index")
+            return render(request, "portal/not_resident.html", _base_context(request), status=403)
+        request.resident = resident
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _base_context(request: HttpRequest, **context) -> dict:
+    """What the portal's frame needs: the unread count and the language switch."""
+    context.setdefault("unread_count", unread_count(request.user))
+    here = context.pop("page_url", None) or request.get_full_path()
+    # Each language's form carries the page already in that language: set_language cannot
+    # translate an /en/ address back to the unprefixed default on its own.
+    context["languages"] = [
+        {"code": code, "name": LANGUAGE_NAMES.get(code, code), "next": translate_url(here, code)}
+        for code, _name in settings.LANGUAGES
+    ]
+    return context
+
+
+def _own_complaint(request: HttpRequest, pk: int) -> Complaint:
+    queryset = complaint_list_for_resident(request.user).select_related(
+        "property", "building", "unit__building__property", "category", "merged_into", "resident"
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _add_service_error(form, error: InvalidInput) -> None:
+    field = FIELD_ALIASES.get(error.field, error.field)
+    form.add_error(field if field in form.fields else None, error.message)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login with the portal's page; staff who log in here land in the admin."""
+
+    template_name = "portal/login.html"
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        if _resident_of(self.request.user) is None and self.request.user.is_staff:
+            return reverse("admin:index")
+        return reverse("portal:complaint_list")
+
+    def get_redirect_url(self) -> str:
+        # A staff member is sent to the admin whatever portal page asked for the login.
+        if _resident_of(self.request.user) is None and self.request.user.is_staff:
+            return ""
+        return super().get_redirect_url()
+
+    def get_context_data(self, **kwargs) -> dict:
+        return _base_context(self.request, **super().get_context_data(**kwargs))
+
+
+class LogoutView(auth_views.LogoutView):
+    next_page = "portal:login"
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The site's front door: residents to their complaints, staff to the admin."""
+    if not request.user.is_authenticated:
+        return redirect("portal:login")
+    if _resident_of(request.user) is None and request.user.is_staff:
+        return redirect("admin:index")
+    return redirect("portal:complaint_list")
+
+
+@resident_required
+def complaint_list(request: HttpRequest) -> HttpResponse:
+    """My complaints: state, last update and what happens next."""
+    queryset = (
+        complaint_list_for_resident(request.user)
+        .select_related("merged_into")
+        .prefetch_related("surveys")
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    acceptance = display.AcceptanceWindows()
+    rows = [
+        {
+            "complaint": item,
+            "state": display.state_words(item),
+            "tone": display.STATE_TONE.get(item.state, "working"),
+            "next_step": display.next_step(item, acceptance=acceptance),
+        }
+        for item in page
+    ]
+    return render(
+        request, "portal/complaint_list.html", _base_context(request, page=page, rows=rows)
+    )
+
+
+@resident_required
+def complaint_new(request: HttpRequest) -> HttpResponse:
+    """File a complaint; at most the hourly number per resident."""
+    status = 200
+    if request.method == "POST":
+        form = ComplaintForm(request.POST, request.FILES, resident=request.resident)
+        if not submission_allowed(request.user):
+            form.is_valid()
+            form.add_error(
+                None,
+                _(
+                    "You have sent %(limit)d complaints in the last hour. Please wait a while "
+                    "before sending another, or call the property office if it is urgent."
+                )
+                % {"limit": submissions_per_hour()},
+            )
+            status = 429
+        elif form.is_valid():
+            data = form.cleaned_data
+            try:
+                complaint = services.complaint_create(
+                    actor=request.user,
+                    description=data["description"],
+                    **data["place"],
+                    category=data["category"],
+                    location_text=data["location_text"],
+                    preferred_contact_time=data["preferred_contact_time"],
+                    photos=data["photos"],
+                )
+            except InvalidInput as error:
+                _add_service_error(form, error)
+            except ComplaintError as error:
+                form.add_error(None, error.message)
+            else:
+                return redirect("portal:complaint_submitted", pk=complaint.pk)
+        if request.FILES and form.errors:
+            messages.warning(
+                request, _("For your safety the photos were not kept: add them again.")
+            )
+    else:
+        form = ComplaintForm(resident=request.resident)
+    return render(
+        request, "portal/complaint_form.html", _base_context(request, form=form), status=status
+    )
+
+
+@resident_required
+def complaint_submitted(request: HttpRequest, pk: int) -> HttpResponse:
+    """The first page after filing: the reference number and what happens next."""
+    complaint = _own_complaint(request, pk)
+    context = _base_context(
+        request, complaint=complaint, promise=display.promise_sentences(complaint)
+    )
+    return render(request, "portal/complaint_submitted.html", context)
+
+
+def _actions(complaint: Complaint, user) -> dict[str, bool]:
+    """What the resident may do now, by the state machine's own rules."""
+    return {
+        "can_withdraw": has_transition_perm(complaint.withdraw, user),
+        "can_confirm": has_transition_perm(complaint.close, user),
+        "can_reopen": has_transition_perm(complaint.reopen, user),
+        "not_fixed": complaint.state == State.HANDLED,
+        "can_rate": display.survey_pending(complaint),
+    }
+
+
+def _detail(request: HttpRequest, complaint: Complaint, *, status: int = 200, **forms):
+    latest_survey = complaint.surveys.filter(submitted_at__isnull=False).order_by("-cycle").first()
+    context = _base_context(
+        request,
+        page_url=reverse("portal:complaint_detail", args=[complaint.pk]),
+        complaint=complaint,
+        state=display.state_words(complaint),
+        tone=display.STATE_TONE.get(complaint.state, "working"),
+        next_step=display.next_step(complaint),
+        promise=display.promise_sentences(complaint) if complaint.state in OPEN_STATES else [],
+        timeline=display.timeline(complaint),
+        survey=latest_survey,
+        reopen_form=forms.get("reopen_form") or ReopenForm(),
+        withdraw_form=forms.get("withdraw_form") or WithdrawForm(),
+        **_actions(complaint, request.user),
+    )
+    return render(request, "portal/complaint_detail.html", context, status=status)
+
+
+@resident_required
+def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One complaint with its plain-words timeline and what the resident can do now."""
+    return _detail(request, _own_complaint(request, pk))
+
+
+def _refused(request: HttpRequest, error: ComplaintError, pk: int) -> HttpResponse:
+    if isinstance(error, ComplaintNotFound):
+        raise Http404(error.message)
+    messages.error(request, error.message)
+    return redirect("portal:complaint_detail", pk=pk)
+
+
+@require_POST
+@resident_required
+def complaint_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw a complaint nobody has accepted yet."""
+    complaint = _own_complaint(request, pk)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, complaint, status=400, withdraw_form=form)
+    try:
+        services.complaint_withdraw(
+            complaint_id=complaint.pk, actor=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ComplaintError as error:
+        return _refused(request, error, pk)
+    messages.success(request, _("Your complaint was withdrawn."))
+    return redirect("portal:complaint_detail", pk=pk)
+
+
+@require_POST
+@resident_required
+def complaint_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """The resident confirms the fix: the complaint closes."""
+    complaint = _own_complaint(request, pk)
+    try:
+        services.complaint_close(complaint_id=complaint.pk, actor=request.user)
+    except ComplaintError as error:
+        return _refused(request, error, pk)
+    messages.success(request, _("Thank you for confirming. Please tell us how we did."))
+    return redirect("portal:complaint_survey", pk=pk)
+
+
+@require_POST
+@resident_required
+def complaint_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    """Say "not fixed" after handling, or reopen within 7 days of closing, with a reason."""
+    complaint = _own_complaint(request, pk)
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        try:
+            services.complaint_reopen(
+                complaint_id=complaint.pk, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except InvalidInput as error:
+            _add_service_error(form, error)
+        except NotAllowed as error:
+            if complaint.state not in (State.CLOSED, State.REVISITED):
+                return _refused(request, error, pk)
+            # A closed complaint refused to its own resident: the 7 days are over.
+            messages.error(
+                request,
+                _(
+                    "It is more than 7 days since the complaint was closed. Please report "
+                    "the problem again as a new complaint."
+                ),
+            )
+            return redirect("portal:complaint_detail", pk=pk)
+        except ComplaintError as error:
+            return _refused(request, error, pk)
+        else:
+            messages.success(
+                request, _("We are sorry it is not right yet. A manager will review it.")
+            )
+            return redirect("portal:complaint_detail", pk=pk)
+    return _detail(request, complaint, status=400, reopen_form=form)
+
+
+@resident_required
+def complaint_survey(request: HttpRequest, pk: int) -> HttpResponse:
+    """Rate the latest closing once: three scores and a comment."""
+    complaint = _own_complaint(request, pk)
+    if not display.survey_pending(complaint):
+        messages.info(request, _("There is nothing to rate for this complaint right now."))
+        return redirect("portal:complaint_detail", pk=pk)
+    if request.method == "POST":
+        form = SurveyForm(request.POST)
+        if form.is_valid():
+            try:
+                services.survey_submit(
+                    complaint_id=complaint.pk, actor=request.user, **form.cleaned_data
+                )
+            except InvalidInput as error:
+                _add_service_error(form, error)
+            except ComplaintError as error:
+                return _refused(request, error, pk)
+            else:
+                messages.success(request, _("Thank you for your rating!"))
+                return redirect("portal:complaint_detail", pk=pk)
+        status = 400
+    else:
+        form = SurveyForm()
+        status = 200
+    return render(
+        request,
+        "portal/survey.html",
+        _base_context(request, complaint=complaint, form=form),
+        status=status,
+    )
+
+
+@resident_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """The resident's notifications, newest first; showing them marks them read."""
+    items = list(
+        Notification.objects.filter(recipient=request.user)
+        .select_related("complaint")
+        .order_by("-created_at", "-pk")[:NOTIFICATIONS_SHOWN]
+    )
+    own = set(
+        complaint_list_for_resident(request.user)
+        .filter(pk__in={item.complaint_id for item in items if item.complaint_id})
+        .values_list("pk", flat=True)
+    )
+    rows = [
+        {
+            "notification": item,
+            "unread": item.read_at is None,
+            "complaint_id": item.complaint_id if item.complaint_id in own else None,
+        }
+        for item in items
+    ]
+    services.notification_mark_read(
+        user=request.user, notification_ids=[item.pk for item in items if item.read_at is None]
+    )
+    return render(request, "portal/notifications.html", _base_context(request, rows=rows))
