@@ -2,9 +2,11 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from buildings.admin import PropertyScopedAdmin, ScopedHistoryAdmin
+from complaints import report_admin  # noqa: F401  (registers the report pages)
 from complaints.models import (
     Breach,
     Category,
@@ -163,4 +165,10 @@ class NotificationAdmin(admin.ModelAdmin):
         count = notification_mark_read(
             user=request.user, notification_ids=queryset.values_list("pk", flat=True)
         )
-        self.message_user(request, _("%(count)d notification(s) marked read.") % {"count": count})
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d notification marked read.", "%(count)d notifications marked read.", count
+            )
+            % {"count": count},
+        )

@@ -7,6 +7,7 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self) -> None:
+        from pillow_heif import register_heif_opener
         from simple_history.signals import pre_create_historical_record
 
         from complaints.history import copy_transition_name
@@ -14,3 +15,5 @@ class ComplaintsConfig(AppConfig):
         pre_create_historical_record.connect(
             copy_transition_name, dispatch_uid="complaints.copy_transition_name"
         )
+        # iPhones take HEIC photos; Pillow opens them once the plugin is registered.
+        register_heif_opener()

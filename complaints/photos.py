@@ -14,7 +14,7 @@ from complaints.exceptions import InvalidInput
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_PHOTO_PIXELS = 40_000_000
 MAX_PHOTOS_PER_COMPLAINT = 9
-ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
+ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")
 STORED_MAX_SIDE = 2560
 THUMBNAIL_SIDE = 320
 
@@ -57,7 +57,8 @@ def photo_process(upload: UploadedFile) -> ProcessedPhoto:
         ) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise InvalidInput(
-            _("%(name)s is not a JPEG, PNG or WebP picture, or it is damaged.") % {"name": name},
+            _("%(name)s is not a JPEG, PNG, WebP or HEIC picture, or it is damaged.")
+            % {"name": name},
             field="photos",
         ) from None
     icc_profile = source.info.get("icc_profile")

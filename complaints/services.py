@@ -528,7 +528,7 @@ def complaint_merge(
         raise InvalidInput(_("Merge only complaints of the same property."), field="into")
     if target.state in (State.MERGED, State.WITHDRAWN):
         raise InvalidInput(
-            _("%(reference)s is %(state)s; choose the complaint it was merged into.")
+            _("%(reference)s is %(state)s and cannot take duplicates.")
             % {"reference": target.reference, "state": target.get_state_display()},
             field="into",
         )

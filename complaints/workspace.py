@@ -2,12 +2,14 @@
 intake on behalf, bulk dispatch and CSV export. Every action calls a service."""
 
 import csv
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import F
 from django.http import (
     Http404,
@@ -22,12 +24,12 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from buildings.admin import ScopedHistoryAdmin
 from buildings.models import mask_phone
 from complaints import forms, rules, services, sla
-from complaints.exceptions import ComplaintError, InvalidInput
+from complaints.exceptions import AlreadyAccepted, ComplaintError, InvalidInput
 from complaints.models import Breach, Complaint, Deadline, Hold, Photo
 from complaints.selectors import (
     Queue,
@@ -35,7 +37,8 @@ from complaints.selectors import (
     complaint_repeats,
     queue_condition,
 )
-from staff.selectors import property_ids_visible_to
+from staff.models import Team
+from staff.selectors import property_ids_visible_to, user_display_name
 
 
 @dataclass(frozen=True)
@@ -230,6 +233,23 @@ class QueueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class TeamFilter(admin.RelatedOnlyFieldListFilter):
+    """The teams of the listed complaints with their property, in one query (Team's
+    __str__ names the property)."""
+
+    def field_choices(self, field, request, model_admin):
+        team_ids = model_admin.get_queryset(request).distinct().values_list("team", flat=True)
+        teams = (
+            Team.objects.filter(pk__in=team_ids)
+            .select_related("property")
+            .order_by("property__name", "name")
+        )
+        return [(team.pk, str(team)) for team in teams]
+
+
+REFERENCE_SEARCH = re.compile(r"^\s*TS0*(\d+)\s*$", re.IGNORECASE)
+
+
 class PhotoInline(admin.TabularInline):
     model = Photo
     extra = 0
@@ -325,7 +345,7 @@ class ComplaintAdmin(ScopedHistoryAdmin):
         "level",
         "channel",
         ("property", admin.RelatedOnlyFieldListFilter),
-        ("team", admin.RelatedOnlyFieldListFilter),
+        ("team", TeamFilter),
     ]
     list_select_related = (
         "property",
@@ -411,6 +431,13 @@ class ComplaintAdmin(ScopedHistoryAdmin):
 
     def get_queryset(self, request):
         return complaint_list_for_staff(request.user).select_related(*self.list_select_related)
+
+    def get_search_results(self, request, queryset, search_term):
+        # Residents and staff quote the reference (TS00000042), not the row id.
+        match = REFERENCE_SEARCH.match(search_term)
+        if match:
+            return queryset.filter(pk=int(match.group(1))), False
+        return super().get_search_results(request, queryset, search_term)
 
     def get_readonly_fields(self, request, obj=None):
         # Every change goes through complaints.services: the page shows, the buttons act.
@@ -514,15 +541,15 @@ class ComplaintAdmin(ScopedHistoryAdmin):
             form = spec.form(request.POST, request.FILES, **form_kwargs)
             if form.is_valid():
                 if form.cleaned_data["expected_state"] != complaint.state:
-                    self.message_user(
-                        request,
-                        _(
+                    if spec.name == "accept" and complaint.owner_id is not None:
+                        # SPEC §3: whoever lost the race to accept is told who owns it.
+                        stale = AlreadyAccepted(user_display_name(complaint.owner)).message
+                    else:
+                        stale = _(
                             "Someone else changed this complaint meanwhile: it is now "
                             "“%(state)s”. Nothing was done; check it and try again."
-                        )
-                        % {"state": complaint.get_state_display()},
-                        messages.WARNING,
-                    )
+                        ) % {"state": complaint.get_state_display()}
+                    self.message_user(request, stale, messages.WARNING)
                     return HttpResponseRedirect(change_url)
                 try:
                     spec.run(complaint, request.user, form.cleaned_data)
@@ -599,12 +626,19 @@ class ComplaintAdmin(ScopedHistoryAdmin):
                         now=timezone.now(),
                     ).select_related("category")[:10]
                 )
-                merge_into = request.POST.get("merge_into")
+                merge_into = request.POST.get("merge_into", "")
                 if repeats and not data["confirmed"] and not merge_into:
                     form.data = form.data.copy()
                     form.data["confirmed"] = "1"
                 else:
-                    return self._intake_save(request, data, merge_into)
+                    try:
+                        return self._intake_save(
+                            request, data, int(merge_into) if merge_into.isdigit() else None
+                        )
+                    except ComplaintError as error:
+                        # SPEC §7: keep what was typed and show the error at its field.
+                        field = getattr(error, "field", None)
+                        form.add_error(field if field in form.fields else None, error.message)
         else:
             form = forms.IntakeForm(**form_kwargs)
         context = {
@@ -618,45 +652,39 @@ class ComplaintAdmin(ScopedHistoryAdmin):
         }
         return TemplateResponse(request, "admin/complaints/complaint/intake.html", context)
 
-    def _intake_save(self, request, data, merge_into: str | None):
-        try:
-            complaint = services.complaint_create(
-                actor=request.user,
-                channel=data["channel"],
-                description=data["description"],
-                unit=data["unit"],
-                building=data["building"],
-                location_text=data["location_text"],
-                resident=data["resident"],
-                contact_name=data["contact_name"],
-                contact_phone=data["contact_phone"],
-                preferred_contact_time=data["preferred_contact_time"],
-                photos=data["photos"],
-            )
-        except ComplaintError as error:
-            self.message_user(request, error.message, messages.ERROR)
-            return redirect("admin:complaints_complaint_add")
-        if merge_into:
-            try:
-                services.complaint_merge(
-                    complaint_id=complaint.pk,
-                    actor=request.user,
-                    into_id=int(merge_into),
-                    reason=_("Repeat of an open complaint, merged at intake"),
-                )
-            except (ComplaintError, ValueError) as error:
-                self.message_user(request, getattr(error, "message", str(error)), messages.WARNING)
-            else:
-                self.message_user(
-                    request,
-                    _("%(reference)s recorded and merged into TS%(into)08d.")
-                    % {"reference": complaint.reference, "into": int(merge_into)},
-                )
-                return redirect("admin:complaints_complaint_change", int(merge_into))
-        self.message_user(
-            request, _("%(reference)s recorded.") % {"reference": complaint.reference}
+    @transaction.atomic
+    def _intake_save(self, request, data, merge_into: int | None):
+        """Record the complaint and, when asked, merge it: both or neither."""
+        complaint = services.complaint_create(
+            actor=request.user,
+            channel=data["channel"],
+            description=data["description"],
+            unit=data["unit"],
+            building=data["building"],
+            location_text=data["location_text"],
+            resident=data["resident"],
+            contact_name=data["contact_name"],
+            contact_phone=data["contact_phone"],
+            preferred_contact_time=data["preferred_contact_time"],
+            photos=data["photos"],
         )
-        return redirect("admin:complaints_complaint_change", complaint.pk)
+        if merge_into is None:
+            self.message_user(
+                request, _("%(reference)s recorded.") % {"reference": complaint.reference}
+            )
+            return redirect("admin:complaints_complaint_change", complaint.pk)
+        target = services.complaint_merge(
+            complaint_id=complaint.pk,
+            actor=request.user,
+            into_id=merge_into,
+            reason=_("Repeat of an open complaint, merged at intake"),
+        ).merged_into
+        self.message_user(
+            request,
+            _("%(reference)s recorded and merged into %(into)s.")
+            % {"reference": complaint.reference, "into": target.reference},
+        )
+        return redirect("admin:complaints_complaint_change", target.pk)
 
     # Bulk actions
 
@@ -709,11 +737,19 @@ class ComplaintAdmin(ScopedHistoryAdmin):
             else:
                 done += 1
         if done:
-            self.message_user(request, _("%(count)d complaint(s) updated.") % {"count": done})
+            self.message_user(
+                request,
+                ngettext("%(count)d complaint updated.", "%(count)d complaints updated.", done)
+                % {"count": done},
+            )
 
     @admin.action(description=gettext_lazy("Export selected to CSV"))
     def export_csv(self, request, queryset) -> HttpResponse:
         writer = csv.writer(_Echo())
+
+        def cell(value: str) -> str:
+            # A resident's text starting like a formula must not run in a spreadsheet.
+            return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
 
         def rows():
             yield "\ufeff"  # lets Excel read UTF-8
@@ -728,8 +764,8 @@ class ComplaintAdmin(ScopedHistoryAdmin):
                         complaint.get_level_display() if complaint.level else "",
                         str(complaint.category or ""),
                         complaint.property.name,
-                        complaint.location_display,
-                        complaint.description,
+                        cell(complaint.location_display),
+                        cell(complaint.description),
                         mask_phone(complaint.contact_phone) if complaint.contact_phone else "",
                         str(complaint.owner or ""),
                         str(complaint.team or ""),

@@ -172,7 +172,7 @@ def test_accept_action_makes_the_agent_owner(client, now, complaint, agent):
     response = accept_via_admin(client, complaint)
 
     assert response.status_code == 200
-    assert any("1 complaint(s)" in text for text in message_texts(response))
+    assert any("1 complaint updated" in text for text in message_texts(response))
     complaint.refresh_from_db()
     assert complaint.state == State.ACCEPTED
     assert complaint.owner == agent

@@ -32,10 +32,10 @@ def decoded(content_file) -> Image.Image:
 # --- photo_process -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
-def test_jpeg_png_and_webp_become_clean_jpegs(fmt):
-    """JPEG, PNG and WebP are accepted whatever the file is called, and come out as JPEG
-    with a thumbnail, keeping the original name."""
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP", "HEIF"])
+def test_jpeg_png_webp_and_heic_become_clean_jpegs(fmt):
+    """JPEG, PNG, WebP and HEIC (iPhone) are accepted whatever the file is called, and
+    come out as JPEG with a thumbnail, keeping the original name."""
     result = photo_process(image_upload("IMG_0001.upload", fmt=fmt, size=(40, 30)))
 
     image = decoded(result.image)

@@ -63,13 +63,7 @@ def complaint_form(unit):
 
 
 PORTAL_CATALOGUE = (
-    Path(__file__).resolve().parents[2]
-    / "complaints"
-    / "portal"
-    / "locale"
-    / "zh_Hans"
-    / "LC_MESSAGES"
-    / "django.po"
+    Path(__file__).resolve().parents[2] / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 )
 
 

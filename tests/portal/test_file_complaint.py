@@ -240,11 +240,11 @@ def test_exif_and_gps_are_removed_and_the_orientation_kept(resident_client, comp
 @pytest.mark.parametrize(
     ("name", "content", "reason"),
     [
-        ("scan.jpg", b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n", "is not a JPEG, PNG or WebP"),
-        ("notes.jpg", b"just some text, not a picture", "is not a JPEG, PNG or WebP"),
-        ("anim.gif", image_bytes("GIF"), "is not a JPEG, PNG or WebP"),
-        ("shot.bmp", image_bytes("BMP"), "is not a JPEG, PNG or WebP"),
-        ("cut.jpg", image_bytes("JPEG", size=(400, 300))[:600], "is not a JPEG, PNG or WebP"),
+        ("scan.jpg", b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n", "is not a JPEG, PNG, WebP"),
+        ("notes.jpg", b"just some text, not a picture", "is not a JPEG, PNG, WebP or HEIC"),
+        ("anim.gif", image_bytes("GIF"), "is not a JPEG, PNG, WebP or HEIC"),
+        ("shot.bmp", image_bytes("BMP"), "is not a JPEG, PNG, WebP or HEIC"),
+        ("cut.jpg", image_bytes("JPEG", size=(400, 300))[:600], "is not a JPEG, PNG, WebP or HEIC"),
         ("bomb.png", png_decompression_bomb(), "is not a safe image"),
     ],
 )

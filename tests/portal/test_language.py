@@ -14,9 +14,7 @@ from factories import UnitFactory
 from complaints.models import Complaint
 
 LIST = "/portal/complaints/"
-CATALOGUE = (
-    Path(__file__).resolve().parents[2] / "complaints/portal/locale/zh_Hans/LC_MESSAGES/django.po"
-)
+CATALOGUE = Path(__file__).resolve().parents[2] / "locale/zh_Hans/LC_MESSAGES/django.po"
 
 
 def test_pages_are_chinese_by_default(resident_client, portal_catalogue):

@@ -1,0 +1,264 @@
+"""Intake on behalf of a resident (phone, walk-in, paper, committee): the complaint is
+filed by the agent for the resident, a repeat problem is shown before saving, and a
+duplicate can be merged into the existing complaint at once."""
+
+from datetime import timedelta
+
+import pytest
+from factories import BuildingFactory, CategoryFactory, UnitFactory
+from workspace_helpers import admin_url, change_url, messages
+
+from complaints import services
+from complaints.models import Channel, Complaint, State
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def intake(unit, resident):
+    """`intake(**changes)`: POST data of a phone complaint for the resident's unit."""
+
+    def _data(**changes) -> dict:
+        data = {
+            "channel": Channel.PHONE,
+            "resident": resident.pk,
+            "unit": unit.pk,
+            "building": "",
+            "location_text": "Kitchen",
+            "category": "",
+            "description": "The kitchen tap drips all night.",
+            "contact_name": "",
+            "contact_phone": "",
+            "preferred_contact_time": "After 18:00",
+        }
+        data.update(changes)
+        return data
+
+    return _data
+
+
+@pytest.fixture
+def earlier(now, time_machine, walk):
+    """Two complaints about the resident's unit, filed 10 and 20 days ago, and one 31 days
+    ago that is too old to count as a repeat."""
+
+    def at(days):
+        time_machine.move_to(now - timedelta(days=days), tick=False)
+        complaint = walk(State.ACCEPTED)
+        time_machine.move_to(now, tick=False)
+        return complaint
+
+    old = at(31)
+    return [at(20), at(10)], old
+
+
+def add_url() -> str:
+    return admin_url("complaints_complaint_add")
+
+
+def test_phone_intake_files_a_complaint_for_the_resident(client, now, agent, resident, intake):
+    """Without earlier complaints about the place, the first POST saves: channel phone,
+    filed by the agent, for the resident (their phone as the contact), state new."""
+    client.force_login(agent)
+
+    response = client.post(add_url(), intake(), follow=True)
+
+    complaint = Complaint.objects.get()
+    assert response.redirect_chain == [(change_url(complaint), 302)]
+    assert messages(response) == [("info", f"{complaint.reference} recorded.")]
+    assert complaint.channel == Channel.PHONE
+    assert complaint.created_by == agent
+    assert complaint.resident == resident
+    assert complaint.unit == resident.units.get()
+    assert complaint.contact_phone == resident.phone
+    assert complaint.preferred_contact_time == "After 18:00"
+    assert complaint.state == State.NEW
+    assert complaint.history.get().history_user == agent
+
+
+def test_intake_form_offers_only_staff_channels(client, agent):
+    """The channel choices are phone, walk-in, paper and committee referral; the resident,
+    unit and building are looked up with autocomplete widgets, not giant selects."""
+    client.force_login(agent)
+
+    response = client.get(add_url())
+
+    form = response.context["form"]
+    assert [value for value, _label in form.fields["channel"].choices] == [
+        Channel.PHONE,
+        Channel.WALK_IN,
+        Channel.PAPER,
+        Channel.COMMITTEE,
+    ]
+    content = response.content.decode()
+    for name in ("resident", "unit", "building"):
+        assert f'name="{name}"' in content
+        assert "admin-autocomplete" in content
+
+
+def test_repeat_hint_is_shown_before_saving(client, agent, intake, earlier):
+    """With two complaints about the same unit in the last 30 days, the first POST shows
+    "Repeat problem? 2 complaints ..." with a merge choice for each, keeps what was
+    typed, and saves nothing."""
+    recent, old = earlier
+    count = Complaint.objects.count()
+    client.force_login(agent)
+
+    response = client.post(add_url(), intake())
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Repeat problem? 2 complaints about the same place in the last 30 days:" in content
+    for complaint in recent:
+        assert f'name="merge_into" value="{complaint.pk}"' in content
+    assert f'name="merge_into" value="{old.pk}"' not in content
+    assert "The kitchen tap drips all night.</textarea>" in content
+    assert response.context["form"]["confirmed"].value() == "1"
+    assert Complaint.objects.count() == count
+
+
+def test_confirmed_repeat_is_saved_as_a_new_complaint(client, agent, intake, earlier):
+    """POSTing again with confirmed=1 (the hint's "Save") files the complaint."""
+    count = Complaint.objects.count()
+    client.force_login(agent)
+
+    response = client.post(add_url(), intake(confirmed="1"), follow=True)
+
+    assert Complaint.objects.count() == count + 1
+    complaint = Complaint.objects.latest("pk")
+    assert response.redirect_chain == [(change_url(complaint), 302)]
+    assert (complaint.state, complaint.channel) == (State.NEW, Channel.PHONE)
+
+
+def test_merge_into_an_existing_complaint_at_intake(client, agent, intake, earlier):
+    """Choosing "merge into" one of the repeats saves the call as a complaint merged into
+    that one and opens the original."""
+    recent, _old = earlier
+    target = recent[0]
+    client.force_login(agent)
+
+    response = client.post(add_url(), intake(confirmed="1", merge_into=target.pk), follow=True)
+
+    complaint = Complaint.objects.latest("pk")
+    assert (complaint.state, complaint.merged_into) == (State.MERGED, target)
+    assert complaint.created_by == agent
+    assert response.redirect_chain == [(change_url(target), 302)]
+    assert messages(response) == [
+        ("info", f"{complaint.reference} recorded and merged into {target.reference}.")
+    ]
+    assert complaint.history.latest().transition == "merge"
+
+
+def test_repeat_check_with_a_category_counts_only_that_category(
+    client, agent, intake, earlier, category
+):
+    """With a category chosen, only earlier complaints of that category about the place
+    count: two classified leaks are a repeat, the accepted ones of no category are not."""
+    leak = CategoryFactory(code="test-leak", name_en="Leak")
+    for complaint in earlier[0]:
+        services.complaint_classify(complaint_id=complaint.pk, actor=agent, category=leak)
+    client.force_login(agent)
+
+    same = client.post(add_url(), intake(category=leak.pk))
+    other = client.post(add_url(), intake(category=category.pk), follow=True)
+
+    assert "Repeat problem? 2 complaints" in same.content.decode()
+    assert "Repeat problem?" not in other.content.decode()
+    assert other.redirect_chain[-1][1] == 302
+
+
+def test_common_area_repeats_are_counted_per_building(
+    client, now, agent, intake, building, resident, time_machine
+):
+    """For a common area (building, no unit) the repeats are the building's common-area
+    complaints."""
+    time_machine.move_to(now - timedelta(days=3), tick=False)
+    services.complaint_create(
+        actor=agent,
+        channel=Channel.WALK_IN,
+        building=building,
+        description="Lobby light broken",
+        location_text="Lobby",
+    )
+    time_machine.move_to(now, tick=False)
+    client.force_login(agent)
+
+    response = client.post(
+        add_url(), intake(unit="", building=building.pk, location_text="Lobby, 1st floor")
+    )
+
+    assert "Repeat problem? 1 complaint about the same place" in response.content.decode()
+
+
+def test_unit_of_another_property_is_refused(client, agent, intake, other_building):
+    """A unit of a property outside the agent's scope is not a valid choice: the form
+    comes back with the error at the unit field and nothing is saved."""
+    foreign_unit = UnitFactory(building=other_building)
+    client.force_login(agent)
+
+    response = client.post(add_url(), intake(unit=foreign_unit.pk))
+
+    assert response.status_code == 200
+    assert "unit" in response.context["form"].errors
+    assert not Complaint.objects.exists()
+
+
+def test_resident_of_another_property_is_refused(client, agent, intake, foreign_complaint):
+    """A resident of another property cannot be chosen either."""
+    client.force_login(agent)
+    count = Complaint.objects.count()
+
+    response = client.post(add_url(), intake(resident=foreign_complaint.resident_id))
+
+    assert response.status_code == 200
+    assert "resident" in response.context["form"].errors
+    assert Complaint.objects.count() == count
+
+
+def test_web_channel_is_refused_at_intake(client, agent, intake):
+    """Staff intake may not claim the resident's own web channel."""
+    client.force_login(agent)
+
+    response = client.post(add_url(), intake(channel=Channel.WEB))
+
+    assert "channel" in response.context["form"].errors
+    assert not Complaint.objects.exists()
+
+
+def test_a_place_is_required(client, agent, intake):
+    """Neither unit nor building: "Choose the unit, or the building of a common area."."""
+    client.force_login(agent)
+
+    response = client.post(add_url(), intake(unit=""))
+
+    assert response.context["form"].non_field_errors() == [
+        "Choose the unit, or the building of a common area."
+    ]
+    assert not Complaint.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["handler", "team_leader", "supervisor"])
+def test_roles_without_add_complaint_cannot_open_intake(request, client, intake, role):
+    """Handlers, team leaders and supervisors may not file complaints: 403 for the page
+    and for a POST, and nothing saved."""
+    client.force_login(request.getfixturevalue(role))
+
+    assert client.get(add_url()).status_code == 403
+    assert client.post(add_url(), intake()).status_code == 403
+    assert not Complaint.objects.exists()
+
+
+def test_service_error_keeps_what_was_typed_at_its_field(client, agent, intake, unit):
+    """SPEC §7: bad input gets a clear message with the rest of what was typed kept. A
+    unit that is not in the chosen building is refused by the service
+    (InvalidInput.field = unit): the intake form must come back with that error at the
+    unit field and the description kept, not a redirect to an empty form."""
+    other_building = BuildingFactory(property=unit.building.property, name="Building 5")
+    client.force_login(agent)
+
+    response = client.post(add_url(), intake(building=other_building.pk))
+
+    assert not Complaint.objects.exists()
+    assert response.status_code == 200
+    assert response.context["form"].errors["unit"] == ["The unit is not in the chosen building."]
+    assert "The kitchen tap drips all night.</textarea>" in response.content.decode()
