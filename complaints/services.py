@@ -154,6 +154,16 @@ def _deliver_soon() -> None:
     async_task("complaints.tasks.notifications_deliver_task", q_options={"group": "notify"})
 
 
+def _alert_level_one(complaint: Complaint) -> None:
+    """Level I alerts the project managers at once (SPEC §3), once per cycle."""
+    _notify_managers(
+        complaint,
+        kind="level_one",
+        event_key=f"level_one:{complaint.pk}:{complaint.reopen_count}",
+        leader=False,
+    )
+
+
 def _is_resident_actor(complaint: Complaint, actor) -> bool:
     return complaint.resident_id is not None and complaint.resident.user_id == actor.pk
 
@@ -330,12 +340,7 @@ def complaint_classify(
     sla.deadlines_compute(complaint, start=complaint.created_at)
     _save(complaint, actor=actor, transition="classify", reason=reason)
     if level == Level.I:
-        _notify_managers(
-            complaint,
-            kind="level_one",
-            event_key=f"level_one:{complaint.pk}:{complaint.reopen_count}",
-            leader=False,
-        )
+        _alert_level_one(complaint)
     return complaint
 
 
@@ -360,12 +365,7 @@ def complaint_set_level(
     sla.deadlines_compute(complaint, start=complaint.sla_started_at)
     _save(complaint, actor=actor, transition="set_level", reason=reason)
     if level == Level.I:
-        _notify_managers(
-            complaint,
-            kind="level_one",
-            event_key=f"level_one:{complaint.pk}:{complaint.reopen_count}",
-            leader=False,
-        )
+        _alert_level_one(complaint)
     return complaint
 
 
