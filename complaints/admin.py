@@ -6,6 +6,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from buildings.admin import PropertyScopedAdmin, ScopedHistoryAdmin
+from complaints import report_admin  # noqa: F401  (registers the report pages)
 from complaints.models import (
     Breach,
     Category,

@@ -370,6 +370,8 @@ class Complaint(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
             models.Index(fields=["property", "state"], name="complaint_property_state"),
             models.Index(fields=["owner", "state"], name="complaint_owner_state"),
             models.Index(fields=["team", "state"], name="complaint_team_state"),
+            # The monthly reports select a property's complaints by their resolve deadline.
+            models.Index(fields=["property", "resolve_due"], name="complaint_property_resolve_due"),
         ]
 
     def __str__(self) -> str:

@@ -24,7 +24,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from buildings.admin import ScopedHistoryAdmin
 from buildings.models import mask_phone
@@ -312,7 +312,7 @@ CSV_COLUMNS = [
     ("location", gettext_lazy("Location")),
     ("description", gettext_lazy("Description")),
     ("contact", gettext_lazy("Contact phone")),
-    ("owner", gettext_lazy("Owner")),
+    ("owner", pgettext_lazy("first responder", "Owner")),
     ("team", gettext_lazy("Team")),
     ("created_at", gettext_lazy("Submitted at")),
     ("next_due_at", gettext_lazy("Next deadline")),
