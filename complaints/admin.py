@@ -11,6 +11,7 @@ from complaints.models import (
     Breach,
     Category,
     Complaint,
+    Hold,
     Notification,
     PropertySlaOverride,
     SlaPolicy,
@@ -112,6 +113,30 @@ class BreachAdmin(ComplaintScopedReadOnlyAdmin):
     list_select_related = ("complaint", "owner", "team__property")
     date_hierarchy = "due_at"
     show_full_result_count = False
+
+
+@admin.register(Hold)
+class HoldAdmin(ComplaintScopedReadOnlyAdmin):
+    """Every hold, for the monthly review of how often and why the clock was stopped."""
+
+    list_display = [
+        "complaint",
+        "reason",
+        "note",
+        "started_at",
+        "expected_resume_at",
+        "ended_at",
+        "held_for",
+        "started_by",
+    ]
+    list_filter = ["reason", ("ended_at", admin.EmptyFieldListFilter)]
+    list_select_related = ("complaint", "started_by")
+    date_hierarchy = "started_at"
+    show_full_result_count = False
+
+    @admin.display(description=_("held for"))
+    def held_for(self, hold: Hold):
+        return hold.duration or _("still on hold")
 
 
 @admin.register(Survey)
