@@ -12,7 +12,6 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import send_mail
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
@@ -160,4 +159,4 @@ def _deliver_one(item: Notification, backend) -> None:
 def unread_count(user) -> int:
     if not user.is_authenticated:
         return 0
-    return Notification.objects.filter(Q(recipient=user) & Q(read_at__isnull=True)).count()
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -5,7 +5,6 @@ from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
 
 from buildings.models import Property
 from staff.models import Role, StaffProfile, Team
@@ -34,12 +33,8 @@ def property_ids_visible_to(user: AbstractBaseUser | AnonymousUser) -> frozenset
     return ids
 
 
-def property_list_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Property]:
-    return Property.objects.filter(pk__in=property_ids_visible_to(user))
-
-
 def user_display_name(user: AbstractBaseUser) -> str:
-    """ "李建华" for Chinese names (family name first, no space), "Jane Doe" otherwise."""
+    """Chinese names family name first without a space (李建华), others "Jane Doe"."""
     first, last = user.first_name.strip(), user.last_name.strip()
     if not (first or last):
         return user.get_username()
