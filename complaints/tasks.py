@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import CharField, Exists, OuterRef, Q, Value
+from django.db.models import CharField, Exists, Model, OuterRef, Q, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
@@ -47,29 +48,59 @@ def sla_sweep(*, now: datetime | None = None, chunk_size: int = CHUNK_SIZE) -> d
     """Warn owners at 80 %, record breaches, escalate them to the team leader at once and
     to the project manager one window later, and end holds whose time has come.
 
-    Only complaints whose `sla_next_at` has come are read (an indexed column), a chunk at
-    a time with a fixed number of queries per chunk.
+    Only complaints whose `sla_next_at` has come are read, a chunk at a time with a fixed
+    number of queries per chunk, in the order of the `sla_next_at` index (the longest
+    overdue first): each chunk is a range scan of that index. Ordered by primary key, the
+    database walked the whole table instead, however few complaints were due.
     """
     now = now or timezone.now()
     totals = {"complaints": 0, "breaches": 0, "notifications": 0, "resumed": 0}
-    last_id = 0
+    last: tuple[datetime, int] | None = None
     while True:
         with transaction.atomic():
+            due = Complaint.objects.filter(sla_next_at__lte=now, state__in=sla.WATCHED_STATES)
+            if last is not None:
+                # Past the previous chunk in (sla_next_at, pk) order.
+                due = due.filter(sla_next_at__gte=last[0]).filter(
+                    Q(sla_next_at__gt=last[0]) | Q(pk__gt=last[1])
+                )
             chunk = list(
-                _lock_chunk(
-                    Complaint.objects.filter(
-                        sla_next_at__lte=now, state__in=sla.WATCHED_STATES, pk__gt=last_id
-                    )
-                    .select_related("team")
-                    .order_by("pk")
-                )[:chunk_size]
+                _lock_chunk(due.select_related("team").order_by("sla_next_at", "pk"))[:chunk_size]
             )
             if not chunk:
                 return totals
-            last_id = chunk[-1].pk
+            # Before _sweep_chunk moves each complaint's sla_next_at on.
+            last = (chunk[-1].sla_next_at, chunk[-1].pk)
             counts = _sweep_chunk(chunk, now=now)
         for key, value in counts.items():
             totals[key] += value
+
+
+def _bulk_update_by_pk(objs: list[Model], fields: list[str]) -> None:
+    """`bulk_update` without its per-row `When(pk=...)`: Django resolves each of those as a
+    full filter, which cost the sweep more than everything else together. One simple
+    CASE on the primary key per field instead, each value prepared by its field."""
+    if not objs:
+        return
+    meta = objs[0]._meta
+    model_fields = [meta.get_field(name) for name in fields]
+    pk_column = connection.ops.quote_name(meta.pk.column)
+    max_params = connection.features.max_query_params
+    batch = max(1, (max_params - 1) // (2 * len(model_fields) + 1)) if max_params else len(objs)
+    for start in range(0, len(objs), batch):
+        rows = objs[start : start + batch]
+        values = {}
+        for field in model_fields:
+            params: list = []
+            for obj in rows:
+                params += [obj.pk, field.get_db_prep_save(getattr(obj, field.attname), connection)]
+            case = RawSQL(
+                f"CASE {pk_column}{' WHEN %s THEN %s' * len(rows)} END", params, output_field=field
+            )
+            if connection.features.requires_casted_case_in_updates:
+                case = Cast(case, output_field=field)
+            values[field.attname] = case
+        meta.model._base_manager.filter(pk__in=[obj.pk for obj in rows]).update(**values)
 
 
 def _build(
@@ -115,10 +146,10 @@ def _sweep_chunk(chunk: list[Complaint], *, now: datetime) -> dict[str, int]:
             hold = holds.get(complaint.pk)
             if hold is not None:
                 hold.ended_at, hold.ended_by = end, system
-        Hold.objects.bulk_update(holds.values(), ["ended_at", "ended_by"])
+        _bulk_update_by_pk(list(holds.values()), ["ended_at", "ended_by"])
 
     breaches: list[Breach] = []
-    escalated: list[Q] = []
+    escalated: dict[tuple[str, int], list[int]] = {}
     notifications: list[Notification] = []
     for complaint in chunk:
         cycle = complaint.reopen_count
@@ -151,7 +182,7 @@ def _sweep_chunk(chunk: list[Complaint], *, now: datetime) -> dict[str, int]:
                 )
                 notifications += _build([leader_id, complaint.owner_id], "sla_breach", **event)
             if times.escalate_at <= now:
-                escalated.append(Q(complaint_id=complaint.pk, deadline=times.deadline, cycle=cycle))
+                escalated.setdefault((times.deadline, cycle), []).append(complaint.pk)
                 notifications += _build(
                     managers.get(complaint.property_id, []), "sla_escalation", **event
                 )
@@ -159,17 +190,17 @@ def _sweep_chunk(chunk: list[Complaint], *, now: datetime) -> dict[str, int]:
 
     Breach.objects.bulk_create(breaches, ignore_conflicts=True)
     if escalated:
+        # One term per deadline and cycle, not per complaint: SQLite refuses an
+        # expression deeper than 1,000 terms, and each term costs a filter resolution.
         condition = Q()
-        for item in escalated:
-            condition |= item
+        for (deadline, cycle), complaint_ids in escalated.items():
+            condition |= Q(deadline=deadline, cycle=cycle, complaint_id__in=complaint_ids)
         Breach.objects.filter(condition, escalated_to_manager_at__isnull=True).update(
             escalated_to_manager_at=now
         )
     notifications_save(notifications)
-    Complaint.objects.bulk_update(
-        chunk,
-        ["sla_next_at", "next_due_at", "resolve_due", "held_since", "held_until", "held_total"],
-    )
+    _bulk_update_by_pk(chunk, ["sla_next_at", "next_due_at"])
+    _bulk_update_by_pk(resumed, ["resolve_due", "held_since", "held_until", "held_total"])
     return {
         "complaints": len(chunk),
         "breaches": len(breaches),
