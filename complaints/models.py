@@ -28,7 +28,7 @@ from simple_history.models import HistoricalRecords
 from buildings.models import Building, Property, Resident, Unit
 from complaints.history import TransitionHistoryModel
 from staff.models import Team
-from staff.selectors import SYSTEM_USERNAME
+from staff.selectors import is_system_user
 
 RESIDENT_REOPEN_WINDOW = timedelta(days=7)
 
@@ -119,10 +119,6 @@ def _is_complaint_resident(user, instance: "Complaint") -> bool:
     return instance.resident_id is not None and instance.resident.user_id == user.pk
 
 
-def _is_system(user) -> bool:
-    return user.get_username() == SYSTEM_USERNAME
-
-
 def can_accept(instance: "Complaint", user) -> bool:
     return user.has_perm("complaints.accept_complaint")
 
@@ -155,7 +151,7 @@ def can_handle(instance: "Complaint", user) -> bool:
 
 def can_close(instance: "Complaint", user) -> bool:
     return (
-        _is_system(user)
+        is_system_user(user)
         or _is_complaint_resident(user, instance)
         or has_perm_on_own(user, instance, "complaints.close_complaint")
     )
@@ -168,7 +164,7 @@ def can_revisit(instance: "Complaint", user) -> bool:
 def can_reopen(instance: "Complaint", user) -> bool:
     if _is_complaint_resident(user, instance):
         return instance.state == State.HANDLED or instance.within_resident_reopen_window()
-    return _is_system(user) or user.has_perm("complaints.reopen_complaint")
+    return is_system_user(user) or user.has_perm("complaints.reopen_complaint")
 
 
 def can_withdraw(instance: "Complaint", user) -> bool:

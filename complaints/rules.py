@@ -13,7 +13,7 @@ from django_fsm import has_transition_perm
 from complaints.exceptions import ComplaintError, NotAllowed, WrongState
 from complaints.models import OWNERLESS_STATES, Complaint, State, has_perm_on_own
 from complaints.sla import WATCHED_STATES
-from staff.selectors import SYSTEM_USERNAME
+from staff.selectors import is_system_user
 
 ACTION_LABELS = {
     "create": gettext_lazy("submit"),
@@ -75,7 +75,7 @@ def hold_refusal(complaint: Complaint, user: AbstractBaseUser) -> ComplaintError
 def resume_refusal(complaint: Complaint, user: AbstractBaseUser) -> ComplaintError | None:
     if complaint.held_since is None:
         return WrongState(_("This complaint is not on hold."))
-    if not (_owner_or_overrider(complaint, user) or user.get_username() == SYSTEM_USERNAME):
+    if not (_owner_or_overrider(complaint, user) or is_system_user(user)):
         return NotAllowed(_("Only the owner may resume a complaint."))
     return None
 

@@ -47,7 +47,7 @@ from complaints.photos import MAX_PHOTOS_PER_COMPLAINT, photo_process
 from complaints.selectors import complaint_get_for_update
 from staff.models import Team
 from staff.selectors import (
-    SYSTEM_USERNAME,
+    is_system_user,
     project_manager_ids_by_property,
     property_ids_visible_to,
     service_leader_id_by_property,
@@ -451,7 +451,7 @@ def complaint_close(*, complaint_id: int, actor: AbstractBaseUser, reason: str =
     reason = reason.strip()
     if _is_resident_actor(complaint, actor):
         reason = reason or str(_("Confirmed by the resident"))
-    elif actor.get_username() != SYSTEM_USERNAME and not reason:
+    elif not is_system_user(actor) and not reason:
         raise InvalidInput(_("Give the reason for closing without the resident."), field="reason")
     complaint.close(reason=reason, at=timezone.now())
     complaint.revisit_due_at = complaint.closed_at + settings_duration("REVISIT_AFTER")

@@ -250,28 +250,6 @@ class TeamFilter(admin.RelatedOnlyFieldListFilter):
 REFERENCE_SEARCH = re.compile(r"^\s*TS0*(\d+)\s*$", re.IGNORECASE)
 
 
-class PhotoInline(admin.TabularInline):
-    model = Photo
-    extra = 0
-    can_delete = False
-    fields = ["preview", "step", "original_name", "uploaded_by", "created_at"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=gettext_lazy("photo"))
-    def preview(self, photo: Photo):
-        return format_html(
-            '<a href="{}" target="_blank"><img src="{}" alt="" class="pd-thumb"></a>',
-            reverse("complaints:photo", args=[photo.pk, "image"]),
-            reverse("complaints:photo", args=[photo.pk, "thumbnail"]),
-        )
-
-
 class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
@@ -281,6 +259,20 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class PhotoInline(ReadOnlyInline):
+    model = Photo
+    fields = ["preview", "step", "original_name", "uploaded_by", "created_at"]
+    readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("photo"))
+    def preview(self, photo: Photo):
+        return format_html(
+            '<a href="{}" target="_blank"><img src="{}" alt="" class="pd-thumb"></a>',
+            reverse("complaints:photo", args=[photo.pk, "image"]),
+            reverse("complaints:photo", args=[photo.pk, "thumbnail"]),
+        )
 
 
 class HoldInline(ReadOnlyInline):

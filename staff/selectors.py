@@ -43,6 +43,10 @@ def user_display_name(user: AbstractBaseUser) -> str:
     return f"{first} {last}".strip()
 
 
+def is_system_user(user: AbstractBaseUser) -> bool:
+    return user.get_username() == SYSTEM_USERNAME
+
+
 def system_user() -> AbstractBaseUser:
     """The actor recorded for scheduled jobs (created by a data migration)."""
     return get_user_model().objects.get(username=SYSTEM_USERNAME)

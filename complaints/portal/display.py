@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from complaints import sla
 from complaints.models import Complaint, Deadline, Level, Photo, State, Survey
-from staff.selectors import SYSTEM_USERNAME, user_display_name
+from staff.selectors import is_system_user, user_display_name
 
 STATE_WORDS = {
     State.NEW: gettext_lazy("Submitted"),
@@ -182,9 +182,7 @@ def _entry_for(row, resident_user_id: int | None) -> TimelineEntry | None:
     transition = row.transition
     actor = _actor_name(row)
     by_resident = row.history_user_id == resident_user_id
-    by_system = row.history_user_id is not None and (
-        row.history_user.get_username() == SYSTEM_USERNAME
-    )
+    by_system = row.history_user_id is not None and is_system_user(row.history_user)
     reason = row.history_change_reason or ""
     if transition == "create":
         return TimelineEntry(row.history_date, _("Submitted"))
