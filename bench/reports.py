@@ -6,7 +6,6 @@ closed in that month; wall time and query count. Target on PostgreSQL: under 1.5
     .venv/bin/python bench/reports.py --total 100000 --in-month 8000     # SQLite, smaller
     … --keep            keep the database afterwards; --reuse: measure a kept one again
     … --explain         print PostgreSQL's plans (EXPLAIN ANALYZE) of the report queries
-    … --proposed-index  add the index proposed for the 3-in-a-row rule (property, resolve_due)
 
 It never touches dev data: PostgreSQL runs on a database of its own,
 propertydesk_bench_reports, created and dropped by this script on the server DATABASE_URL
@@ -22,7 +21,9 @@ I/II/III at 5/75/20 %:
   complaints filed in it and still open (half of them due in the month);
 - the rest closed in the 12 months before, evenly; ids follow the filing time;
 - 12 % of the complaints with one breach, 3 % with two; 4 % reopened once;
-- a submitted survey for 60 % of the closed complaints, an unanswered one for 5 %.
+- a submitted survey for 60 % of the closed complaints, an unanswered one for 5 %;
+- the repeat problems recounted by `complaints.repeats.repeat_members_rebuild`, as the
+  services would have kept them.
 
 Measured, each run three times (the best and the median printed):
 1. cold: no month published yet, so the 12-month satisfaction trend is counted live;
@@ -74,12 +75,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--reuse", action="store_true", help="measure a database kept by --keep, seed nothing"
     )
     parser.add_argument("--explain", action="store_true", help="print the plans (PostgreSQL)")
-    parser.add_argument(
-        "--proposed-index",
-        action="store_true",
-        help="add the index the report asks for (complaint property + resolve_due, see "
-        "bench/README.md); without it, a kept database loses it again",
-    )
     parser.add_argument(
         "--only",
         choices=["cold", "steady"],
@@ -187,8 +182,14 @@ class Seeder:
         self.figures: dict[str, int] = {}
 
     def run(self) -> dict[str, int]:
+        from complaints.repeats import repeat_members_rebuild
+
         self._reference_data()
         self._complaints()
+        # What the services keep as complaints are filed, for the rows written around them.
+        started = time.perf_counter()
+        self.figures["repeat_members"] = repeat_members_rebuild()
+        self.figures["repeat_rebuild_s"] = round(time.perf_counter() - started, 1)
         return self.figures
 
     def _reference_data(self) -> None:
@@ -481,26 +482,6 @@ def explain(property_id: int) -> None:
             print()
 
 
-PROPOSED_INDEX = "complaint_property_resolve_due"
-
-
-def proposed_index(*, add: bool) -> None:
-    """The index on (property, resolve_due) proposed to the lead: it lets the 3-in-a-row
-    rule read the month's due complaints instead of every complaint of the property."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        if add:
-            cursor.execute(
-                f"CREATE INDEX IF NOT EXISTS {PROPOSED_INDEX} "
-                "ON complaints_complaint (property_id, resolve_due)"
-            )
-            if connection.vendor == "postgresql":
-                cursor.execute("ANALYZE complaints_complaint")
-        else:
-            cursor.execute(f"DROP INDEX IF EXISTS {PROPOSED_INDEX}")
-
-
 def calibration() -> str:
     """How fast this machine is right now, to compare figures between machines and
     loads: the database counting 10 million generated rows (one process) and Python
@@ -557,7 +538,6 @@ def main(argv: list[str] | None = None) -> None:
                     cursor.execute("VACUUM ANALYZE")
             log(f"seeded in {seed_s:.1f} s: {figures}")
         property_id = Property.objects.get(name="Bench Garden").pk
-        proposed_index(add=args.proposed_index)
         with connection.cursor() as cursor:
             cursor.execute(
                 "SHOW server_version"
@@ -573,8 +553,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"machine speed now: {calibration()} (see calibration())")
         print(
             f"complaints {Complaint.objects.count():,}; report month {MONTH:%Y-%m}; "
-            f"database {database.scheme}; proposed index "
-            f"{'added' if args.proposed_index else 'not added'}"
+            f"database {database.scheme}"
         )
         results = []
         if args.only != "steady":

@@ -361,6 +361,12 @@ class Complaint(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
                 condition=Q(unit__isnull=True) | Q(building__isnull=False),
                 name="complaint_unit_has_building",
             ),
+            # Dispatching needs a classified complaint, which has its deadlines; the
+            # 3-in-a-row rule orders a team's complaints by this one.
+            models.CheckConstraint(
+                condition=Q(team__isnull=True) | Q(resolve_due__isnull=False),
+                name="complaint_dispatched_has_resolve_due",
+            ),
         ]
         indexes = [
             models.Index(fields=["property", "state"], name="complaint_property_state"),
@@ -788,6 +794,29 @@ class ContactReveal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.complaint.reference} {self.revealed_at:%Y-%m-%d %H:%M}"
+
+
+class RepeatMember(models.Model):
+    """A complaint that belongs to a repeat problem (重复投诉), kept by `complaints.repeats`."""
+
+    complaint = models.OneToOneField(
+        Complaint,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="repeat",
+        verbose_name=_("complaint"),
+    )
+    since = models.DateTimeField(
+        _("repeat problem since"),
+        help_text=_("When the complaint that completed its first repeat problem was filed."),
+    )
+
+    class Meta:
+        verbose_name = _("repeat problem member")
+        verbose_name_plural = _("repeat problem members")
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.since:%Y-%m-%d %H:%M}"
 
 
 class MonthlySnapshot(models.Model):

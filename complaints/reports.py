@@ -20,9 +20,9 @@ never loops over complaints. The pages print the rules (`RULES` holds the number
   no survey at all the two other parts are scaled up to 100. Only teams and owners with
   closed complaints are ranked: best score first, then more complaints closed, then
   name. Red = the best min(3, n // 2), black = the worst min(3, n // 2) of n ranked.
-- Talk with the team leader (约谈): a team's complaints whose due moment (the resolve
-  deadline, or the first breach's due time when it has none) falls in the month, in the
-  order of that moment; three overdue ones (each with a breach) in a row flag the team.
+- Talk with the team leader (约谈): a team's complaints whose resolve deadline falls in
+  the month, in the order of that deadline; three overdue ones (each with a breach) in a
+  row flag the team.
 - A published month is a stored snapshot (`MonthlySnapshot`): the pages show it as it
   was published; the current month, and a past month not yet published, are computed
   live and marked "not final".
@@ -40,25 +40,25 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import (
     Case,
     Count,
+    DateField,
     DurationField,
-    Exists,
     F,
     IntegerField,
     Min,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
+    RowRange,
     Sum,
     Value,
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, Lag, Lead
+from django.db.models.functions import Lag, TruncMonth
 from django.utils import timezone
 
 from buildings.models import Building, Property
-from complaints.models import Breach, Category, Complaint, Level, MonthlySnapshot, State, Survey
+from complaints.models import Breach, Category, Complaint, Level, MonthlySnapshot, Survey
+from complaints.repeats import NOT_COUNTED_STATES
 from complaints.selectors import REPEAT_PROBLEM_COUNT, REPEAT_WINDOW
 from staff.models import Team
 from staff.selectors import property_ids_visible_to, user_display_name
@@ -67,7 +67,6 @@ SCORE_WEIGHTS = {"on_time": 50, "satisfaction": 40, "not_reopened": 10}
 LIST_SIZE = 3
 TALK_STREAK = 3
 TREND_MONTHS = 12
-NOT_COUNTED_STATES = (State.WITHDRAWN, State.MERGED)
 LEVELS = [str(level) for level in Level.values]
 
 RULES = {
@@ -210,44 +209,6 @@ def _closed_in(property_id: int, start: datetime, end: datetime) -> QuerySet[Com
     ).order_by()
 
 
-def _repeat_member_ids(*, property_id: int, since: datetime, until: datetime) -> QuerySet:
-    """Ids of complaints filed in [since, until) that belong to a repeat problem.
-
-    Within one place and category, ordered by filing time, a complaint is part of a
-    group of REPEAT_PROBLEM_COUNT (3) filed within REPEAT_WINDOW exactly when one of the
-    three runs of consecutive complaints around it (two before, one each side, two
-    after) spans at most REPEAT_WINDOW: the nearest neighbours are the closest ones.
-    """
-    assert REPEAT_PROBLEM_COUNT == 3, "the window below looks two complaints each way"
-    over = {
-        # unit, else building (unit empty), else the property (both empty)
-        "partition_by": [F("category_id"), F("building_id"), F("unit_id")],
-        "order_by": [F("created_at").asc(), F("pk").asc()],
-    }
-    return (
-        Complaint.objects.filter(
-            property_id=property_id,
-            category__isnull=False,
-            created_at__gte=since,
-            created_at__lt=until,
-        )
-        .exclude(state__in=NOT_COUNTED_STATES)
-        .order_by()
-        .annotate(
-            back2=Window(Lag("created_at", 2), **over),
-            back1=Window(Lag("created_at", 1), **over),
-            ahead1=Window(Lead("created_at", 1), **over),
-            ahead2=Window(Lead("created_at", 2), **over),
-        )
-        .filter(
-            Q(back2__gte=F("created_at") - REPEAT_WINDOW)
-            | Q(ahead1__lte=F("back1") + REPEAT_WINDOW)
-            | Q(ahead2__lte=F("created_at") + REPEAT_WINDOW)
-        )
-        .values("pk")
-    )
-
-
 @dataclass(frozen=True)
 class _ClosedMonth:
     """The complaints of one property closed in [start, end), and the oldest of them:
@@ -279,11 +240,6 @@ def _counted_rows(closed: _ClosedMonth, *, group_by: list[str], **extra) -> list
     reopened and repeat-problem counts per group, plus `extra` aggregates."""
     if not closed.count:
         return []
-    repeat_ids = _repeat_member_ids(
-        property_id=closed.property_id,
-        since=closed.first_filed - REPEAT_WINDOW,
-        until=closed.end,
-    )
     # A deadline falls after its complaint was filed, so these are all the breaches of
     # the month's closed complaints; the database hashes the set once.
     breached_ids = Breach.objects.filter(due_at__gte=closed.first_filed).values("complaint_id")
@@ -294,7 +250,8 @@ def _counted_rows(closed: _ClosedMonth, *, group_by: list[str], **extra) -> list
             closed=Count("pk"),
             on_time=Count("pk", filter=~Q(pk__in=breached_ids)),
             reopened=Count("pk", filter=Q(reopen_count__gt=0)),
-            repeats=Count("pk", filter=Q(pk__in=repeat_ids)),
+            # a member of a repeat problem counting only what was filed by the month's end
+            repeats=Count("pk", filter=Q(repeat__since__lt=closed.end)),
             **extra,
         )
     )
@@ -323,54 +280,54 @@ def _survey_rows(closed: _ClosedMonth, *, group_by: list[str]) -> list[dict]:
 def overdue_streaks(*, property_id: int, start: datetime, end: datetime) -> dict[int, list]:
     """Runs of TALK_STREAK (3) or more overdue complaints in a row, per team.
 
-    The team's complaints whose due moment (resolve deadline, or the first breach's due
-    time when there is none) falls in [start, end), ordered by it; overdue means it has a
-    breach. "Overdue" (1 or 0) is added up over each complaint and the TALK_STREAK - 1
-    before it: one row comes back per complaint that closes a streak, and rows sharing
-    complaints are joined into one run. Returns {team id: [[complaint, …], …]}, a
-    complaint being {"id", "reference", "due_at"}.
+    The team's complaints whose resolve deadline falls in [start, end), ordered by it;
+    overdue means it has a breach. "Overdue" (1 or 0) is added up over a frame of each
+    complaint and the TALK_STREAK - 1 before it: one row comes back per complaint that
+    closes a streak, and rows sharing complaints are joined into one run. Returns
+    {team id: [[complaint, …], …]}, a complaint being {"id", "reference", "due_at"}.
     """
-    first_breach_due = (
-        Breach.objects.filter(complaint_id=OuterRef("pk")).order_by("due_at").values("due_at")[:1]
-    )
     overdue = Case(
-        When(Exists(Breach.objects.filter(complaint_id=OuterRef("pk"))), then=Value(1)),
+        When(pk__in=Breach.objects.values("complaint_id"), then=Value(1)),
         default=Value(0),
         output_field=IntegerField(),
     )
-    over = {"partition_by": [F("team_id")], "order_by": [F("due").asc(), F("pk").asc()]}
+    over = {"partition_by": [F("team_id")], "order_by": [F("resolve_due").asc(), F("pk").asc()]}
     before = range(TALK_STREAK - 1, 0, -1)
     rows = (
-        Complaint.objects.filter(property_id=property_id, team__isnull=False)
+        Complaint.objects.filter(
+            property_id=property_id,
+            resolve_due__gte=start,
+            resolve_due__lt=end,
+            team__isnull=False,
+        )
         .exclude(state__in=NOT_COUNTED_STATES)
-        # the same condition as on `due` below, in a form an index on resolve_due can serve
-        .filter(Q(resolve_due__gte=start, resolve_due__lt=end) | Q(resolve_due__isnull=True))
-        .annotate(due=Coalesce("resolve_due", Subquery(first_breach_due)))
-        .filter(due__gte=start, due__lt=end)
         .annotate(
-            # this complaint and the ones before it; NULL before the team's first ones
-            overdue_in_streak=sum(
-                (Window(Lag(overdue, back), **over) for back in before), start=overdue
+            # this complaint and the ones before it
+            overdue_in_streak=Window(
+                Sum(overdue), frame=RowRange(start=1 - TALK_STREAK, end=0), **over
             ),
             **{f"id_{back}": Window(Lag("pk", back), **over) for back in before},
-            **{f"due_{back}": Window(Lag("due", back), **over) for back in before},
+            **{f"due_{back}": Window(Lag("resolve_due", back), **over) for back in before},
         )
         # Only conditions on window results: Django applies them after the windows.
         .filter(overdue_in_streak=TALK_STREAK)
-        .order_by("team_id", "due", "pk")
+        .order_by("team_id", "resolve_due", "pk")
         .values(
-            "team_id", "pk", "due", *(f"{key}_{back}" for back in before for key in ("id", "due"))
+            "team_id",
+            "pk",
+            "resolve_due",
+            *(f"{key}_{back}" for back in before for key in ("id", "due")),
         )
     )
     streaks: dict[int, list[list[dict]]] = defaultdict(list)
     for row in rows:
         runs = streaks[row["team_id"]]
         if runs and runs[-1][-1]["id"] == row["id_1"]:
-            runs[-1].append(_linked(row["pk"], row["due"]))
+            runs[-1].append(_linked(row["pk"], row["resolve_due"]))
         else:
             runs.append(
                 [_linked(row[f"id_{back}"], row[f"due_{back}"]) for back in before]
-                + [_linked(row["pk"], row["due"])]
+                + [_linked(row["pk"], row["resolve_due"])]
             )
     return dict(streaks)
 
@@ -613,6 +570,10 @@ def _category_names(ids: Iterable[int]) -> dict[int, dict]:
     return names
 
 
+def _local_month(field: str) -> TruncMonth:
+    return TruncMonth(field, output_field=DateField(), tzinfo=timezone.get_default_timezone())
+
+
 def satisfaction_trend(*, property_id: int, month: date, this_month: dict) -> list[dict]:
     """Mean satisfaction of the complaints closed in each of the TREND_MONTHS months
     ending with `month`, whose own counts (closed, surveys, survey_points) are given. A
@@ -630,46 +591,35 @@ def satisfaction_trend(*, property_id: int, month: date, this_month: dict) -> li
     live = [item for item in months[:-1] if item not in published]
     counted: dict[date, dict] = {month: this_month}
     if live:
-        ranges = {item: month_bounds(item) for item in live}
-        closed = (
+        since, until = month_bounds(live[0])[0], month_bounds(live[-1])[1]
+        closed = dict(
             Complaint.objects.filter(
-                property_id=property_id,
-                closed_at__gte=ranges[live[0]][0],
-                closed_at__lt=ranges[live[-1]][1],
+                property_id=property_id, closed_at__gte=since, closed_at__lt=until
             )
             .order_by()
-            .aggregate(
-                **{
-                    f"m{index}": Count("pk", filter=Q(closed_at__gte=start, closed_at__lt=end))
-                    for index, (start, end) in enumerate(ranges.values())
-                }
-            )
+            .annotate(closed_month=_local_month("closed_at"))
+            .values_list("closed_month")
+            .annotate(Count("pk"))
         )
-        points = F("solved") + F("speed") + F("attitude")
-        surveys = (
-            Survey.objects.filter(
+        surveys = {
+            row["closed_month"]: row
+            for row in Survey.objects.filter(
                 submitted_at__isnull=False,
                 complaint__property_id=property_id,
-                complaint__closed_at__gte=ranges[live[0]][0],
-                complaint__closed_at__lt=ranges[live[-1]][1],
+                complaint__closed_at__gte=since,
+                complaint__closed_at__lt=until,
             )
             .order_by()
-            .aggregate(
-                **{
-                    f"{key}{index}": aggregate(
-                        value,
-                        filter=Q(complaint__closed_at__gte=start, complaint__closed_at__lt=end),
-                    )
-                    for index, (start, end) in enumerate(ranges.values())
-                    for key, aggregate, value in (("n", Count, "pk"), ("p", Sum, points))
-                }
-            )
-        )
-        for index, item in enumerate(live):
+            .annotate(closed_month=_local_month("complaint__closed_at"))
+            .values("closed_month")
+            .annotate(n=Count("pk"), points=Sum(F("solved") + F("speed") + F("attitude")))
+        }
+        for item in live:
+            answered = surveys.get(item, {})
             counted[item] = {
-                "closed": closed[f"m{index}"],
-                "surveys": surveys[f"n{index}"],
-                "survey_points": surveys[f"p{index}"] or 0,
+                "closed": closed.get(item, 0),
+                "surveys": answered.get("n", 0),
+                "survey_points": answered.get("points") or 0,
             }
     trend = []
     for item in months:

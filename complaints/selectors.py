@@ -33,7 +33,9 @@ def complaint_get_for_update(*, complaint_id: int, actor: AbstractBaseUser) -> C
     # No select_related: on PostgreSQL a SELECT ... FOR UPDATE that waited for another
     # transaction re-reads the locked complaint row but not the joined rows, so a cached
     # owner or team could be stale while owner_id and team_id are current.
-    queryset = complaint_list_visible_to(actor).select_for_update(of=("self",))
+    # FOR NO KEY UPDATE: rows that refer to the complaint (photos, breaches, repeat
+    # members) can still be added meanwhile; only other writers of the row wait.
+    queryset = complaint_list_visible_to(actor).select_for_update(of=("self",), no_key=True)
     try:
         return queryset.get(pk=complaint_id)
     except Complaint.DoesNotExist:

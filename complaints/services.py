@@ -44,6 +44,7 @@ from complaints.models import (
 )
 from complaints.notifications import notification_build, notifications_save
 from complaints.photos import MAX_PHOTOS_PER_COMPLAINT, photo_process
+from complaints.repeats import repeat_key, repeat_members_refresh
 from complaints.selectors import complaint_get_for_update
 from staff.models import Team
 from staff.selectors import (
@@ -288,6 +289,7 @@ def complaint_create(
         or (category is not None and category.default_level == Level.I),
     )
     _save(complaint, actor=actor, transition="create", reason="")
+    repeat_members_refresh(complaint, before=None)
     _add_photos(complaint, {Photo.Step.EVIDENCE: photos}, actor=actor)
     if complaint.suspected_emergency:
         _notify_managers(
@@ -336,9 +338,11 @@ def complaint_classify(
     level = level if level is not None else category.default_level
     if level not in Level.values:
         raise InvalidInput(_("Choose level I, II or III."), field="level")
+    before = repeat_key(complaint)
     complaint.classify(category=category, level=level, at=timezone.now())
     sla.deadlines_compute(complaint, start=complaint.created_at)
     _save(complaint, actor=actor, transition="classify", reason=reason)
+    repeat_members_refresh(complaint, before=before)
     if level == Level.I:
         _alert_level_one(complaint)
     return complaint
@@ -507,8 +511,10 @@ def complaint_withdraw(
     """The resident who filed it withdraws it before anyone accepts it."""
     complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
     _check(complaint, "withdraw", actor)
+    before = repeat_key(complaint)
     complaint.withdraw(at=timezone.now())
     _save(complaint, actor=actor, transition="withdraw", reason=reason.strip())
+    repeat_members_refresh(complaint, before=before)
     return complaint
 
 
@@ -532,6 +538,7 @@ def complaint_merge(
             % {"reference": target.reference, "state": target.get_state_display()},
             field="into",
         )
+    before = repeat_key(complaint)
     complaint.merge(into=target, at=timezone.now())
     _save(
         complaint,
@@ -539,6 +546,7 @@ def complaint_merge(
         transition="merge",
         reason=reason.strip() or _("Duplicate of %(reference)s") % {"reference": target.reference},
     )
+    repeat_members_refresh(complaint, before=before)
     return complaint
 
 

@@ -36,7 +36,7 @@ CHUNK_SIZE = 500
 def _lock_chunk(queryset):
     """Row-lock the chunk; on PostgreSQL another cluster skips it instead of waiting."""
     if connection.features.has_select_for_update_skip_locked:
-        return queryset.select_for_update(skip_locked=True, of=("self",))
+        return queryset.select_for_update(skip_locked=True, of=("self",), no_key=True)
     return queryset
 
 

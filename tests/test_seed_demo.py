@@ -11,7 +11,15 @@ from django.db.models import Count
 from django.utils import timezone
 
 from buildings.models import Building, Property, Residency, Resident, Unit
-from complaints.models import OWNERLESS_STATES, Complaint, Notification, Photo, State, Survey
+from complaints.models import (
+    OWNERLESS_STATES,
+    Complaint,
+    Notification,
+    Photo,
+    RepeatMember,
+    State,
+    Survey,
+)
 from staff.models import Role, StaffProfile, Team
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +66,7 @@ def row_counts() -> dict[str, int]:
         Photo,
         Notification,
         Survey,
+        RepeatMember,
     )
     return {model._meta.label: model.objects.count() for model in models}
 
@@ -96,6 +105,8 @@ def test_demo_covers_every_state_and_role_on_a_consistent_timeline():
                 assert abs(getattr(row, column) - row.history_date) < timedelta(seconds=5)
     for photo in Photo.objects.select_related("complaint"):
         assert photo.created_at >= photo.complaint.created_at
+    # counted at the back-dated filing times, so the reports show the demo's repeat problems
+    assert RepeatMember.objects.count() >= 3
 
     for username in ("agent1", "agent2", "handler1", "handler2", "leader1", "pm1", "pm2"):
         assert username in output

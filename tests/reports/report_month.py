@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from complaints import services
 from complaints.models import Breach, Channel, Complaint, Deadline, Survey
+from complaints.repeats import repeat_members_rebuild
 from staff.models import Team
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -74,6 +75,8 @@ def build(case: Case) -> Complaint:
         closed_at=case.closed,
         resolve_due=case.resolve_due,
     )
+    # Filing times moved: recount what the services kept at the old ones.
+    repeat_members_rebuild(property_id=complaint.property_id)
     complaint = Complaint.objects.get(pk=pk)
     for deadline, due_at in case.breaches:
         breach_add(complaint, deadline=deadline, due_at=due_at)

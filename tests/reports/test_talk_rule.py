@@ -110,13 +110,3 @@ def test_the_sequence_is_per_team(prop, environment, file_due):
     file_due(feb(5), LATE)
     file_due(feb(6), LATE, team=environment, handler_=cleaner)
     assert streaks(prop) == {}
-
-
-def test_without_a_resolve_deadline_the_first_breach_gives_the_due_moment(
-    prop, engineering, file_due
-):
-    """A complaint with no resolve deadline is placed at its first breach's due time."""
-    first = file_due(feb(3), LATE)
-    second = file_due(None, LATE, breach_at=feb(4))
-    third = file_due(feb(5), LATE)
-    assert streaks(prop) == {engineering.pk: [[first.pk, second.pk, third.pk]]}

@@ -35,6 +35,7 @@ from buildings.models import Building, Property, Residency, Resident, Unit
 from complaints import services, sla
 from complaints.exceptions import ComplaintError
 from complaints.models import Category, Channel, Complaint, Level, Notification, State
+from complaints.repeats import repeat_members_rebuild
 from staff.models import Role, Team
 from staff.selectors import system_user
 from staff.services import staff_create
@@ -265,6 +266,17 @@ STORIES = (
         "1幢2单元低楼层楼道灯不亮，声控也没有反应。",
         building="1幢", location="2单元 1–3 楼楼道",
         reopen_reason="师傅说修好了，可是今天晚上2楼的灯还是不亮。",
+    ),
+    # with lights-again, a repeat problem: three 1幢 common-area lighting complaints
+    Story(
+        "lights-lobby", P1, "lighting", PH, S.DISPATCHED,
+        "住户来电：1幢1单元大堂的灯一闪一闪的，晚上看不清信箱，希望尽快换灯管。",
+        building="1幢", location="1单元 大堂",
+    ),
+    Story(
+        "lights-third-time", P1, "lighting", A, S.CLASSIFIED,
+        "1幢2单元楼道灯又不亮了，上周刚修过，这个月已经是第三次报修了，请彻底查一下线路。",
+        building="1幢", location="2单元 4–6 楼楼道",
     ),
     Story(
         "leak-garage", P1, "leak", W, S.DISPATCHED,
@@ -697,6 +709,9 @@ class _Seeder:
         for story in sorted(STORIES, key=lambda s: self.starts[s.key]):
             self._tell(story, plans[story.key])
         self._backdate_related()
+        # The filing times were moved back after the services kept the repeat problems.
+        for prop in self.properties.values():
+            repeat_members_rebuild(property_id=prop.pk)
 
     # Places, people
 

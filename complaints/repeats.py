@@ -1,0 +1,145 @@
+"""Repeat problems (重复投诉, SPEC §5): REPEAT_PROBLEM_COUNT complaints about the same place
+(the unit; for a common area the building; else the property) and the same category,
+filed within REPEAT_WINDOW of each other. Withdrawn and merged complaints do not count.
+
+Membership is stored, one `RepeatMember` row per member, so that the monthly reports
+count it with a plain aggregate. The services that change what it depends on (filing
+with a category, classifying, withdrawing, merging) call `repeat_members_refresh`.
+
+`since` is when the complaint first belonged to a repeat problem: the filing time of the
+complaint that completed its earliest group. Filing more complaints only ever creates
+groups, so "a member, counting only complaints filed before T" is exactly `since < T`.
+"""
+
+import zlib
+from datetime import datetime
+
+from django.db import connection, models
+from django.db.models import Case, F, QuerySet, Value, When, Window
+from django.db.models.functions import Lag, Lead
+
+from complaints.models import Complaint, RepeatMember, State
+from complaints.selectors import REPEAT_PROBLEM_COUNT, REPEAT_WINDOW
+
+NOT_COUNTED_STATES = (State.WITHDRAWN, State.MERGED)
+
+Key = tuple[int, int, int | None, int | None]
+
+
+def repeat_key(complaint: Complaint) -> Key | None:
+    """The group a complaint is compared within, None when it does not count."""
+    if complaint.category_id is None or complaint.state in NOT_COUNTED_STATES:
+        return None
+    return (complaint.property_id, complaint.category_id, complaint.building_id, complaint.unit_id)
+
+
+def _with_since(complaints: QuerySet) -> QuerySet:
+    """The counted complaints of `complaints`, each with `since` (None when it belongs to
+    no repeat problem among them).
+
+    Within one place and category, ordered by filing time, the groups of three that
+    contain a complaint and are complete earliest are among the three runs of
+    consecutive complaints around it (two before, one each side, two after): the
+    nearest neighbours are the closest ones. A run qualifies when it spans at most
+    REPEAT_WINDOW; it is complete when its last complaint is filed.
+    """
+    assert REPEAT_PROBLEM_COUNT == 3, "the runs below are of three complaints"
+    over = {
+        # unit, else building (unit empty), else the property (both empty)
+        "partition_by": [F("property_id"), F("category_id"), F("building_id"), F("unit_id")],
+        "order_by": [F("created_at").asc(), F("pk").asc()],
+    }
+    filed = F("created_at")
+    back2, back1 = Window(Lag("created_at", 2), **over), Window(Lag("created_at", 1), **over)
+    ahead1, ahead2 = Window(Lead("created_at", 1), **over), Window(Lead("created_at", 2), **over)
+    return (
+        complaints.filter(category__isnull=False)
+        .exclude(state__in=NOT_COUNTED_STATES)
+        .order_by()
+        .annotate(
+            since=Case(
+                When(models.lookups.GreaterThanOrEqual(back2, filed - REPEAT_WINDOW), then=filed),
+                When(models.lookups.LessThanOrEqual(ahead1, back1 + REPEAT_WINDOW), then=ahead1),
+                When(models.lookups.LessThanOrEqual(ahead2, filed + REPEAT_WINDOW), then=ahead2),
+                default=Value(None),
+                output_field=models.DateTimeField(),
+            )
+        )
+    )
+
+
+def _lock(property_id: int) -> None:
+    """Refreshes of one property wait for each other until the transaction ends, so
+    that each one sees the complaints the others filed. Only `RepeatMember` rows are
+    written under this lock, so it cannot deadlock with the complaint row locks.
+    (SQLite needs nothing: its write transactions already run one at a time.)"""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            key = zlib.crc32(b"complaints.repeats") - 2**31
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [key, property_id])
+
+
+def repeat_members_refresh(complaint: Complaint, *, before: Key | None) -> None:
+    """Bring the repeat problems up to date after `complaint` was filed, classified,
+    withdrawn or merged; `before` is its `repeat_key` before the change (None for a new
+    complaint). Call it in the transaction that changed the complaint, after saving it."""
+    after = repeat_key(complaint)
+    if after == before:
+        return
+    _lock(complaint.property_id)
+    if after is None:
+        RepeatMember.objects.filter(complaint_id=complaint.pk).delete()
+    for key in (before, after):
+        if key is not None:
+            _refresh_around(key, complaint.created_at)
+
+
+def _refresh_around(key: Key, moment: datetime) -> None:
+    """Recount the complaints of `key` filed within REPEAT_WINDOW of `moment`: the only
+    ones a complaint filed at `moment` can join a repeat problem with. Their own groups
+    lie within REPEAT_WINDOW of them, so twice that is read."""
+    property_id, category_id, building_id, unit_id = key
+    rows = _with_since(
+        Complaint.objects.filter(
+            property_id=property_id,
+            category_id=category_id,
+            building_id=building_id,
+            unit_id=unit_id,
+            created_at__gte=moment - 2 * REPEAT_WINDOW,
+            created_at__lte=moment + 2 * REPEAT_WINDOW,
+        )
+    ).values_list("pk", "created_at", "since")
+    wanted = {pk: since for pk, filed, since in rows if abs(filed - moment) <= REPEAT_WINDOW}
+    stored = dict(
+        RepeatMember.objects.filter(complaint_id__in=wanted).values_list("complaint_id", "since")
+    )
+    changed = {pk for pk, since in wanted.items() if stored.get(pk) != since}
+    RepeatMember.objects.filter(complaint_id__in=changed & stored.keys()).delete()
+    RepeatMember.objects.bulk_create(
+        RepeatMember(complaint_id=pk, since=wanted[pk]) for pk in changed if wanted[pk] is not None
+    )
+
+
+def repeat_members_rebuild(
+    *,
+    property_id: int | None = None,
+    complaint_model: type[models.Model] = Complaint,
+    member_model: type[models.Model] = RepeatMember,
+) -> int:
+    """Recount every repeat problem (of one property, or all) in two statements; returns
+    the number of members. For data written around the services (the demo's back-dated
+    history, imports, the migration that introduced the table)."""
+    complaints = complaint_model._default_manager.all()
+    if property_id is not None:
+        complaints = complaints.filter(property_id=property_id)
+    member_model._default_manager.filter(complaint__in=complaints.values("pk")).delete()
+    select, params = _with_since(complaints).values("since", member=F("pk")).query.sql_with_params()
+    table = connection.ops.quote_name(member_model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (complaint_id, since) "
+            f"SELECT counted.member, counted.since FROM ({select}) counted "
+            "WHERE counted.since IS NOT NULL",
+            params,
+        )
+        return cursor.rowcount
