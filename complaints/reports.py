@@ -40,7 +40,6 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import (
     Case,
     Count,
-    DateField,
     DurationField,
     F,
     IntegerField,
@@ -53,11 +52,19 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Lag, TruncMonth
+from django.db.models.functions import Lag
 from django.utils import timezone
 
 from buildings.models import Building, Property
-from complaints.models import Breach, Category, Complaint, Level, MonthlySnapshot, Survey
+from complaints.models import (
+    Breach,
+    Category,
+    Complaint,
+    Level,
+    MonthlySnapshot,
+    RepeatMember,
+    Survey,
+)
 from complaints.repeats import NOT_COUNTED_STATES
 from complaints.selectors import REPEAT_PROBLEM_COUNT, REPEAT_WINDOW
 from staff.models import Team
@@ -243,6 +250,10 @@ def _counted_rows(closed: _ClosedMonth, *, group_by: list[str], **extra) -> list
     # A deadline falls after its complaint was filed, so these are all the breaches of
     # the month's closed complaints; the database hashes the set once.
     breached_ids = Breach.objects.filter(due_at__gte=closed.first_filed).values("complaint_id")
+    # Members of a repeat problem, counting only what was filed by the month's end.
+    repeat_ids = RepeatMember.objects.filter(
+        complaint_id__gte=closed.first_id, since__lt=closed.end
+    ).values("complaint_id")
     return list(
         closed.complaints()
         .values(*group_by)
@@ -250,8 +261,7 @@ def _counted_rows(closed: _ClosedMonth, *, group_by: list[str], **extra) -> list
             closed=Count("pk"),
             on_time=Count("pk", filter=~Q(pk__in=breached_ids)),
             reopened=Count("pk", filter=Q(reopen_count__gt=0)),
-            # a member of a repeat problem counting only what was filed by the month's end
-            repeats=Count("pk", filter=Q(repeat__since__lt=closed.end)),
+            repeats=Count("pk", filter=Q(pk__in=repeat_ids)),
             **extra,
         )
     )
@@ -570,10 +580,6 @@ def _category_names(ids: Iterable[int]) -> dict[int, dict]:
     return names
 
 
-def _local_month(field: str) -> TruncMonth:
-    return TruncMonth(field, output_field=DateField(), tzinfo=timezone.get_default_timezone())
-
-
 def satisfaction_trend(*, property_id: int, month: date, this_month: dict) -> list[dict]:
     """Mean satisfaction of the complaints closed in each of the TREND_MONTHS months
     ending with `month`, whose own counts (closed, surveys, survey_points) are given. A
@@ -591,35 +597,46 @@ def satisfaction_trend(*, property_id: int, month: date, this_month: dict) -> li
     live = [item for item in months[:-1] if item not in published]
     counted: dict[date, dict] = {month: this_month}
     if live:
-        since, until = month_bounds(live[0])[0], month_bounds(live[-1])[1]
-        closed = dict(
+        ranges = {item: month_bounds(item) for item in live}
+        closed = (
             Complaint.objects.filter(
-                property_id=property_id, closed_at__gte=since, closed_at__lt=until
+                property_id=property_id,
+                closed_at__gte=ranges[live[0]][0],
+                closed_at__lt=ranges[live[-1]][1],
             )
             .order_by()
-            .annotate(closed_month=_local_month("closed_at"))
-            .values_list("closed_month")
-            .annotate(Count("pk"))
+            .aggregate(
+                **{
+                    f"m{index}": Count("pk", filter=Q(closed_at__gte=start, closed_at__lt=end))
+                    for index, (start, end) in enumerate(ranges.values())
+                }
+            )
         )
-        surveys = {
-            row["closed_month"]: row
-            for row in Survey.objects.filter(
+        points = F("solved") + F("speed") + F("attitude")
+        surveys = (
+            Survey.objects.filter(
                 submitted_at__isnull=False,
                 complaint__property_id=property_id,
-                complaint__closed_at__gte=since,
-                complaint__closed_at__lt=until,
+                complaint__closed_at__gte=ranges[live[0]][0],
+                complaint__closed_at__lt=ranges[live[-1]][1],
             )
             .order_by()
-            .annotate(closed_month=_local_month("complaint__closed_at"))
-            .values("closed_month")
-            .annotate(n=Count("pk"), points=Sum(F("solved") + F("speed") + F("attitude")))
-        }
-        for item in live:
-            answered = surveys.get(item, {})
+            .aggregate(
+                **{
+                    f"{key}{index}": aggregate(
+                        value,
+                        filter=Q(complaint__closed_at__gte=start, complaint__closed_at__lt=end),
+                    )
+                    for index, (start, end) in enumerate(ranges.values())
+                    for key, aggregate, value in (("n", Count, "pk"), ("p", Sum, points))
+                }
+            )
+        )
+        for index, item in enumerate(live):
             counted[item] = {
-                "closed": closed.get(item, 0),
-                "surveys": answered.get("n", 0),
-                "survey_points": answered.get("points") or 0,
+                "closed": closed[f"m{index}"],
+                "surveys": surveys[f"n{index}"],
+                "survey_points": surveys[f"p{index}"] or 0,
             }
     trend = []
     for item in months:

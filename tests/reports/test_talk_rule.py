@@ -1,5 +1,5 @@
 """The 3-consecutive-overdue rule (约谈): a team's complaints due in the month, in the
-order of their due moment; three overdue ones (with a breach) in a row flag the team."""
+order of their resolve deadline; three overdue ones (with a breach) in a row flag the team."""
 
 import pytest
 from report_month import FEBRUARY, Case, at, build, feb
