@@ -41,9 +41,11 @@ from django.db.models import (
     Case,
     Count,
     DurationField,
+    Exists,
     F,
     IntegerField,
     Min,
+    OuterRef,
     Q,
     QuerySet,
     RowRange,
@@ -673,18 +675,27 @@ def report_for(*, kind: str, property_id: int, month: date) -> tuple[dict, Month
     return COMPUTE[MonthlySnapshot.Kind(kind)](property_id=property_id, month=month), None
 
 
-def snapshots_publish(*, month: date, now: datetime | None = None) -> int:
+def snapshots_publish(*, month: date, now: datetime | None = None, idle: bool = True) -> int:
     """Store both reports of `month` for every property that has no snapshot of it yet
     (the monthly job, on the 1st). Idempotent: an existing snapshot is never changed,
     and a snapshot another process stored meanwhile is left as it is. Only a month that
-    is over can be published. Returns the number of snapshots created."""
+    is over can be published. With `idle` False, a property that had no complaint filed
+    or closed in the month is left out. Returns the number of snapshots created."""
     now = now or timezone.now()
     month = month.replace(day=1)
-    if month_bounds(month)[1] > now:
+    start, end = month_bounds(month)
+    if end > now:
         raise ValueError(f"{month:%Y-%m} is not over yet: it cannot be published")
     done = set(MonthlySnapshot.objects.filter(month=month).values_list("kind", "property_id"))
+    properties = Property.objects.order_by("pk")
+    if not idle:
+        in_month = Complaint.objects.filter(property_id=OuterRef("pk"))
+        properties = properties.filter(
+            Exists(in_month.filter(closed_at__gte=start, closed_at__lt=end))
+            | Exists(in_month.filter(created_at__gte=start, created_at__lt=end))
+        )
     created = 0
-    for property_id in Property.objects.order_by("pk").values_list("pk", flat=True):
+    for property_id in properties.values_list("pk", flat=True):
         for kind, compute in COMPUTE.items():
             if (kind.value, property_id) in done:
                 continue

@@ -365,9 +365,15 @@ def notifications_deliver_task(*, now: datetime | None = None) -> int:
 
 def monthly_snapshot(*, now: datetime | None = None) -> int:
     """Publish last month's red/black list and analysis for every property (the 1st,
-    01:00). Publishing is idempotent: a month already published stays as it was."""
-    from complaints.reports import snapshots_publish
+    01:00). A month of the satisfaction trend that was missed (the cluster was down on
+    its 1st) is published too, for the properties that had complaints in it. Publishing
+    is idempotent: a month already published stays as it was."""
+    from complaints.reports import TREND_MONTHS, month_add, snapshots_publish
 
     now = timezone.localtime(now or timezone.now())
     last_month = (now.replace(day=1) - timedelta(days=1)).replace(day=1).date()
-    return snapshots_publish(month=last_month, now=now)
+    # Oldest first: each month's trend then reads the months before it as published.
+    return sum(
+        snapshots_publish(month=month_add(last_month, -back), now=now, idle=back == 0)
+        for back in range(TREND_MONTHS - 1, -1, -1)
+    )

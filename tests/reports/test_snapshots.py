@@ -1,6 +1,8 @@
 """Publishing a month: both reports of every property are stored once; a published month
 never changes, whatever happens to its complaints afterwards."""
 
+from datetime import date
+
 import pytest
 from report_month import FEBRUARY, at, feb
 
@@ -17,6 +19,7 @@ from complaints.tasks import monthly_snapshot
 pytestmark = pytest.mark.django_db
 
 PUBLISHED_AT = at(3, 1, 1, 0)
+JANUARY = date(2025, 1, 1)
 Kind = MonthlySnapshot.Kind
 
 
@@ -106,9 +109,28 @@ def test_an_unpublished_month_is_live(month, prop):
     assert data["summary"]["closed"] == 10
 
 
-def test_the_monthly_job_publishes_last_month(month, prop, other_prop):
-    """The job of 1 March, 01:00 publishes February for both properties, and running it
-    again publishes nothing more."""
-    assert monthly_snapshot(now=PUBLISHED_AT) == 4
-    assert set(MonthlySnapshot.objects.values_list("month", flat=True)) == {FEBRUARY}
+def test_the_monthly_job_publishes_last_month_and_catches_up(month, prop, other_prop):
+    """The job of 1 March, 01:00 publishes February for both properties, and January,
+    which nobody published, for the property that had complaints in it (X1 closed, R1
+    and T1 filed); no other month had any. February's trend then reads January as
+    published. Running the job again publishes nothing more."""
+    assert monthly_snapshot(now=PUBLISHED_AT) == 6
+
+    published = set(MonthlySnapshot.objects.values_list("kind", "month", "property_id"))
+    assert published == {
+        (kind, month_, property_id)
+        for kind in Kind.values
+        for month_, property_id in (
+            (FEBRUARY, prop.pk),
+            (FEBRUARY, other_prop.pk),
+            (JANUARY, prop.pk),
+        )
+    }
+    january = MonthlySnapshot.objects.get(kind=Kind.RED_BLACK, month=JANUARY)
+    assert january.data["summary"]["closed"] == 1
+    february = MonthlySnapshot.objects.get(kind=Kind.ANALYSIS, month=FEBRUARY, property=prop)
+    assert [(m["month"], m["published"], m["closed"]) for m in february.data["trend"][-2:]] == [
+        ("2025-01", True, 1),
+        ("2025-02", False, 10),
+    ]
     assert monthly_snapshot(now=PUBLISHED_AT) == 0
