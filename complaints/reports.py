@@ -15,7 +15,8 @@ never loops over complaints. The pages print the rules (`RULES` holds the number
   (the unit; for a common area the building; else the property) and the same category,
   filed within REPEAT_WINDOW of each other, withdrawn and merged ones left out, counting
   only complaints filed before the end of the month. A closed complaint that is one of
-  them counts once in "repeat problems".
+  them counts once in "repeat problems". Membership is stored as complaints are filed,
+  classified, withdrawn or merged (`complaints.repeats`).
 - Score: 50 × on-time rate + 40 × mean satisfaction / 100 + 10 × (1 − reopen rate); with
   no survey at all the two other parts are scaled up to 100. Only teams and owners with
   closed complaints are ranked: best score first, then more complaints closed, then
