@@ -28,7 +28,7 @@ demo: install messages
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py install_schedules
-	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo --addr $(DEMO_ADDR)
 	@echo "Web server on http://$(DEMO_ADDR)/ and the job cluster are starting; Ctrl-C stops both."
 	@$(BIN)/python manage.py qcluster & qcluster=$$!; \
 	trap 'kill -INT $$qcluster 2>/dev/null; wait $$qcluster' EXIT; \

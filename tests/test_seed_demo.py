@@ -13,7 +13,9 @@ from django.utils import timezone
 from buildings.models import Building, Property, Residency, Resident, Unit
 from complaints.models import (
     OWNERLESS_STATES,
+    Breach,
     Complaint,
+    Deadline,
     Notification,
     Photo,
     RepeatMember,
@@ -107,6 +109,11 @@ def test_demo_covers_every_state_and_role_on_a_consistent_timeline():
         assert photo.created_at >= photo.complaint.created_at
     # counted at the back-dated filing times, so the reports show the demo's repeat problems
     assert RepeatMember.objects.count() >= 3
+    # deadlines the timeline met late are breaches, recorded at the step that met them
+    late = Breach.objects.filter(complaint__state__in=[State.CLOSED, State.REVISITED])
+    assert late.filter(deadline=Deadline.RESOLVE).count() >= 3
+    for breach in Breach.objects.select_related("complaint"):
+        assert breach.complaint.created_at < breach.due_at < breach.detected_at <= now
 
     for username in ("agent1", "agent2", "handler1", "handler2", "leader1", "pm1", "pm2"):
         assert username in output
@@ -121,15 +128,16 @@ def test_demo_covers_every_state_and_role_on_a_consistent_timeline():
 
 def test_second_run_creates_nothing_and_keeps_the_password():
     """`--password` sets every demo login's password; running the command again leaves
-    every table as it was, says so, prints the logins and changes no password."""
+    every table as it was, says so, prints the logins (with the links for `--addr`)
+    and changes no password."""
     seed("--password", "another-demo-pass")
     before = row_counts()
     assert authenticate(username="pm2", password="another-demo-pass") is not None
 
-    output = seed()
+    output = seed("--addr", "0.0.0.0:8123")
 
     assert row_counts() == before
     assert "Demo data already present" in output
-    assert "agent1" in output and "http://127.0.0.1:8000/admin/" in output
+    assert "agent1" in output and "http://0.0.0.0:8123/admin/" in output
     assert "(unchanged)" in output
     assert authenticate(username="pm2", password="demo12345") is None

@@ -34,7 +34,15 @@ from PIL import Image, ImageDraw
 from buildings.models import Building, Property, Residency, Resident, Unit
 from complaints import services, sla
 from complaints.exceptions import ComplaintError
-from complaints.models import Category, Channel, Complaint, Level, Notification, State
+from complaints.models import (
+    Breach,
+    Category,
+    Channel,
+    Complaint,
+    Level,
+    Notification,
+    State,
+)
 from complaints.repeats import repeat_members_rebuild
 from staff.models import Role, Team
 from staff.selectors import system_user
@@ -42,8 +50,7 @@ from staff.services import staff_create
 
 DEFAULT_PASSWORD = "demo12345"
 RANDOM_SEED = 20250601
-SITE_URL = "http://127.0.0.1:8000"
-ADMIN_URL = f"{SITE_URL}/admin/"
+DEFAULT_ADDR = "127.0.0.1:8000"
 
 P1, P2 = "p1", "p2"
 PROPERTIES = {
@@ -333,7 +340,7 @@ STORIES = (
     Story(
         "stair-cleaning", P1, "cleaning", W, S.CLOSED,
         "1幢2单元楼道地面很脏，楼梯扶手一摸一手灰，请问保洁多久打扫一次？",
-        building="1幢", location="2单元楼道及扶手", close_by="system",
+        building="1幢", location="2单元楼道及扶手", close_by="system", slow=True,
     ),
     Story(
         "lawn", P1, "greening", W, S.REVISITED,
@@ -363,7 +370,7 @@ STORIES = (
     Story(
         "space-taken", P1, "parking", A, S.REVISITED,
         "我的固定车位112号这周被同一辆外地牌照的车占了三次，请物业处理。",
-        place="property", location="地下车库A区 112号车位",
+        place="property", location="地下车库A区 112号车位", slow=True,
     ),
     Story(
         "delivery-outsiders", P1, "outsiders", W, S.ACCEPTED,
@@ -580,8 +587,14 @@ class Command(BaseCommand):
             default=DEFAULT_PASSWORD,
             help=f"Password of every demo login (default: {DEFAULT_PASSWORD}).",
         )
+        parser.add_argument(
+            "--addr",
+            default=DEFAULT_ADDR,
+            help=f"Address of the web server, for the printed links (default: {DEFAULT_ADDR}).",
+        )
 
-    def handle(self, *args, password: str, **options) -> None:
+    def handle(self, *args, password: str, addr: str, **options) -> None:
+        self.site_url = f"http://{addr}"
         started = time.monotonic()
         names = [spec["name"] for spec in PROPERTIES.values()]
         with transaction.atomic():
@@ -659,9 +672,9 @@ class Command(BaseCommand):
                 "  ".join(_pad(str(cell), w) for cell, w in zip(row, widths, strict=True))
             )
         self.stdout.write("")
-        self.stdout.write(f"Staff sign in to the admin: {ADMIN_URL}")
+        self.stdout.write(f"Staff sign in to the admin: {self.site_url}/admin/")
         try:
-            portal = f"the resident portal at {SITE_URL}{reverse('portal:login')}"
+            portal = f"the resident portal at {self.site_url}{reverse('portal:login')}"
         except NoReverseMatch:
             portal = "the resident portal"
         self.stdout.write(
@@ -941,12 +954,16 @@ class _Seeder:
                 sla.deadlines_compute(row, start=row.sla_started_at)
                 shifted.update((name, getattr(row, name)) for name in fields)
                 computed_for = sla_inputs
+        late = []
         for row in rows:
             # One small UPDATE per row: bulk_update's CASE over every column is far slower.
             history_model.objects.filter(pk=row.pk).update(
                 history_date=row.history_date,
                 **{name: getattr(row, name) for name in fields if getattr(row, name)},
             )
+            # What `_save` records at each step: deadlines of the timeline met late.
+            late += sla.late_breaches(row.instance, now=row.history_date)
+        Breach.objects.bulk_create(late, ignore_conflicts=True)
 
         complaint = Complaint.objects.get(pk=complaint.pk)
         for name, value in shifted.items():
