@@ -28,7 +28,9 @@ I/II/III at 5/75/20 %:
 Measured, each run three times (the best and the median printed):
 1. cold: no month published yet, so the 12-month satisfaction trend is counted live;
 2. steady: the 11 months before published (as the monthly job leaves them), so the trend
-   reads those snapshots and only the month itself is counted.
+   reads those snapshots and only the month itself is counted;
+3. the write side of the repeat problems: what `repeat_members_refresh` costs a filing
+   (median and 95th percentile over 200 complaints each on units and common areas).
 """
 
 import argparse
@@ -463,6 +465,44 @@ def measure(property_id: int) -> dict:
     }
 
 
+def measure_refresh(samples: int = 200) -> str:
+    """The write side of the repeat problems: `repeat_members_refresh` as the services
+    call it after filing, for complaints of the report month drawn at random (on a unit,
+    and on a common area, whose group is the whole building's), each in a transaction
+    that is rolled back."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from complaints.models import Complaint
+    from complaints.repeats import repeat_members_refresh
+
+    start, end = (datetime(MONTH.year, MONTH.month, day, tzinfo=UTC) for day in (1, 28))
+    rng = random.Random(7)
+    lines = []
+    for label, common in (("unit", False), ("common area", True)):
+        ids = list(
+            Complaint.objects.filter(
+                created_at__gte=start, created_at__lt=end, unit__isnull=common
+            ).values_list("pk", flat=True)[:50_000]
+        )
+        times, queries = [], 0
+        for pk in rng.sample(ids, min(samples, len(ids))):
+            complaint = Complaint.objects.get(pk=pk)
+            with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                repeat_members_refresh(complaint, before=None)
+                times.append(time.perf_counter() - started)
+                transaction.set_rollback(True)
+            queries = max(queries, len(captured.captured_queries))
+        times.sort()
+        lines.append(
+            f"{label}: median {statistics.median(times) * 1000:.1f} ms, "
+            f"95th percentile {times[int(len(times) * 0.95)] * 1000:.1f} ms, "
+            f"at most {queries} queries"
+        )
+    return "; ".join(lines)
+
+
 def explain(property_id: int) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -575,6 +615,7 @@ def main(argv: list[str] | None = None) -> None:
             steady = measure(property_id)
             print_run("steady, the 11 months before published", steady)
             results.append(("steady", steady))
+        print(f"repeat refresh after one filing: {measure_refresh()}")
         if args.explain and connection.vendor == "postgresql":
             explain(property_id)
         for label, result in results:

@@ -374,6 +374,11 @@ class Complaint(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
             models.Index(fields=["team", "state"], name="complaint_team_state"),
             # The monthly reports select a property's complaints by their resolve deadline.
             models.Index(fields=["property", "resolve_due"], name="complaint_property_resolve_due"),
+            # A repeat problem's group: one place and category, by filing time.
+            models.Index(
+                fields=["property", "category", "building", "unit", "created_at"],
+                name="complaint_repeat_group",
+            ),
         ]
 
     def __str__(self) -> str:
