@@ -11,13 +11,13 @@ complaint that completed its earliest group. Filing more complaints only ever cr
 groups, so "a member, counting only complaints filed before T" is exactly `since < T`.
 """
 
-import zlib
 from datetime import datetime
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import Case, F, QuerySet, Value, When, Window
 from django.db.models.functions import Lag, Lead
 
+from buildings.models import Property
 from complaints.models import Complaint, RepeatMember, State
 from complaints.selectors import REPEAT_PROBLEM_COUNT, REPEAT_WINDOW
 
@@ -68,25 +68,33 @@ def _with_since(complaints: QuerySet) -> QuerySet:
     )
 
 
-def _lock(property_id: int) -> None:
-    """Refreshes of one property wait for each other until the transaction ends, so
-    that each one sees the complaints the others filed. Only `RepeatMember` rows are
-    written under this lock, so it cannot deadlock with the complaint row locks.
+def _lock(property_ids: list[int]) -> None:
+    """Refreshes and rebuilds of a property wait for each other until the transaction
+    ends, so that each one sees what the others wrote. Besides the complaint being
+    changed, only `RepeatMember` rows are written under this lock, and inserting them
+    takes a key-share lock on complaints that the services' FOR NO KEY UPDATE row
+    locks do not block: it cannot deadlock with them. Property ids in ascending order.
     (SQLite needs nothing: its write transactions already run one at a time.)"""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            key = zlib.crc32(b"complaints.repeats") - 2**31
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [key, property_id])
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for property_id in property_ids:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+                [f"complaints.repeats:{property_id}"],
+            )
 
 
 def repeat_members_refresh(complaint: Complaint, *, before: Key | None) -> None:
     """Bring the repeat problems up to date after `complaint` was filed, classified,
     withdrawn or merged; `before` is its `repeat_key` before the change (None for a new
-    complaint). Call it in the transaction that changed the complaint, after saving it."""
+    complaint). Call it in the transaction that changed the complaint, as its last
+    write: the property's lock is held until the transaction ends."""
     after = repeat_key(complaint)
     if after == before:
         return
-    _lock(complaint.property_id)
+    assert connection.in_atomic_block, "the lock lasts until the transaction ends"
+    _lock([complaint.property_id])
     if after is None:
         RepeatMember.objects.filter(complaint_id=complaint.pk).delete()
     for key in (before, after):
@@ -120,26 +128,27 @@ def _refresh_around(key: Key, moment: datetime) -> None:
     )
 
 
-def repeat_members_rebuild(
-    *,
-    property_id: int | None = None,
-    complaint_model: type[models.Model] = Complaint,
-    member_model: type[models.Model] = RepeatMember,
-) -> int:
-    """Recount every repeat problem (of one property, or all) in two statements; returns
-    the number of members. For data written around the services (the demo's back-dated
-    history, imports, the migration that introduced the table)."""
-    complaints = complaint_model._default_manager.all()
+def repeat_members_rebuild(*, property_id: int | None = None) -> int:
+    """Recount every repeat problem (of one property, or all), locked against the
+    services' refreshes; returns the number of members. For data written around the
+    services (the demo's back-dated history, imports)."""
+    complaints = Complaint.objects.all()
+    properties = Property.objects.order_by("pk")
     if property_id is not None:
         complaints = complaints.filter(property_id=property_id)
-    member_model._default_manager.filter(complaint__in=complaints.values("pk")).delete()
-    select, params = _with_since(complaints).values("since", member=F("pk")).query.sql_with_params()
-    table = connection.ops.quote_name(member_model._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (complaint_id, since) "
-            f"SELECT counted.member, counted.since FROM ({select}) counted "
-            "WHERE counted.since IS NOT NULL",
-            params,
+        properties = properties.filter(pk=property_id)
+    with transaction.atomic():
+        _lock(list(properties.values_list("pk", flat=True)))
+        RepeatMember.objects.filter(complaint__in=complaints.values("pk")).delete()
+        select, params = (
+            _with_since(complaints).values("since", member=F("pk")).query.sql_with_params()
         )
-        return cursor.rowcount
+        table = connection.ops.quote_name(RepeatMember._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (complaint_id, since) "
+                f"SELECT counted.member, counted.since FROM ({select}) counted "
+                "WHERE counted.since IS NOT NULL",
+                params,
+            )
+            return cursor.rowcount

@@ -680,8 +680,8 @@ def snapshots_publish(*, month: date, now: datetime | None = None, idle: bool = 
     """Store both reports of `month` for every property that has no snapshot of it yet
     (the monthly job, on the 1st). Idempotent: an existing snapshot is never changed,
     and a snapshot another process stored meanwhile is left as it is. Only a month that
-    is over can be published. With `idle` False, a property that had no complaint filed
-    or closed in the month is left out. Returns the number of snapshots created."""
+    is over can be published. With `idle` False, a property that had no complaint filed,
+    due or closed in the month is left out. Returns the number of snapshots created."""
     now = now or timezone.now()
     month = month.replace(day=1)
     start, end = month_bounds(month)
@@ -692,8 +692,9 @@ def snapshots_publish(*, month: date, now: datetime | None = None, idle: bool = 
     if not idle:
         in_month = Complaint.objects.filter(property_id=OuterRef("pk"))
         properties = properties.filter(
-            Exists(in_month.filter(closed_at__gte=start, closed_at__lt=end))
-            | Exists(in_month.filter(created_at__gte=start, created_at__lt=end))
+            Exists(in_month.filter(created_at__gte=start, created_at__lt=end))
+            | Exists(in_month.filter(resolve_due__gte=start, resolve_due__lt=end))
+            | Exists(in_month.filter(closed_at__gte=start, closed_at__lt=end))
         )
     created = 0
     for property_id in properties.values_list("pk", flat=True):

@@ -289,12 +289,12 @@ def complaint_create(
         or (category is not None and category.default_level == Level.I),
     )
     _save(complaint, actor=actor, transition="create", reason="")
-    repeat_members_refresh(complaint, before=None)
     _add_photos(complaint, {Photo.Step.EVIDENCE: photos}, actor=actor)
     if complaint.suspected_emergency:
         _notify_managers(
             complaint, kind="emergency", event_key=f"emergency:{complaint.pk}", leader=True
         )
+    repeat_members_refresh(complaint, before=None)
     return complaint
 
 
@@ -342,9 +342,9 @@ def complaint_classify(
     complaint.classify(category=category, level=level, at=timezone.now())
     sla.deadlines_compute(complaint, start=complaint.created_at)
     _save(complaint, actor=actor, transition="classify", reason=reason)
-    repeat_members_refresh(complaint, before=before)
     if level == Level.I:
         _alert_level_one(complaint)
+    repeat_members_refresh(complaint, before=before)
     return complaint
 
 

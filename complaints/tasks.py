@@ -5,7 +5,7 @@ most the chunk in progress, which the next run redoes."""
 
 import logging
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
 from django.db.models import CharField, Exists, Model, OuterRef, Q, Value
@@ -365,15 +365,29 @@ def notifications_deliver_task(*, now: datetime | None = None) -> int:
 
 def monthly_snapshot(*, now: datetime | None = None) -> int:
     """Publish last month's red/black list and analysis for every property (the 1st,
-    01:00). A month of the satisfaction trend that was missed (the cluster was down on
-    its 1st) is published too, for the properties that had complaints in it. Publishing
-    is idempotent: a month already published stays as it was."""
+    01:00). Then the months before it in the satisfaction trend, each a task of its own,
+    publish what was missed (the cluster was down on their 1st). Publishing is
+    idempotent: a month already published stays as it was. Returns the number of
+    snapshots of last month created."""
+    from django_q.tasks import async_task
+
     from complaints.reports import TREND_MONTHS, month_add, snapshots_publish
 
     now = timezone.localtime(now or timezone.now())
     last_month = (now.replace(day=1) - timedelta(days=1)).replace(day=1).date()
-    # Oldest first: each month's trend then reads the months before it as published.
-    return sum(
-        snapshots_publish(month=month_add(last_month, -back), now=now, idle=back == 0)
-        for back in range(TREND_MONTHS - 1, -1, -1)
-    )
+    created = snapshots_publish(month=last_month, now=now)
+    for back in range(1, TREND_MONTHS):
+        async_task(
+            "complaints.tasks.snapshots_catch_up",
+            month_add(last_month, -back).isoformat(),
+            q_options={"group": "snapshots"},
+        )
+    return created
+
+
+def snapshots_catch_up(month: str) -> int:
+    """Publish a month that is over (`month`: its 1st, ISO) for the properties that had
+    complaints filed, due or closed in it and no snapshot of it yet."""
+    from complaints.reports import snapshots_publish
+
+    return snapshots_publish(month=date.fromisoformat(month), idle=False)
