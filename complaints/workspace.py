@@ -30,7 +30,7 @@ from buildings.admin import ScopedHistoryAdmin
 from buildings.models import mask_phone
 from complaints import forms, rules, services, sla
 from complaints.exceptions import AlreadyAccepted, ComplaintError, InvalidInput
-from complaints.models import Breach, Complaint, Deadline, Hold, Photo
+from complaints.models import Breach, Complaint, Deadline, Hold, Photo, RepeatMember
 from complaints.selectors import (
     Queue,
     complaint_list_for_staff,
@@ -233,6 +233,19 @@ class QueueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class RepeatProblemFilter(admin.SimpleListFilter):
+    title = gettext_lazy("repeat problem")
+    parameter_name = "repeat"
+
+    def lookups(self, request, model_admin):
+        return [("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(repeat__isnull=self.value() == "no")
+        return queryset
+
+
 class TeamFilter(admin.RelatedOnlyFieldListFilter):
     """The teams of the listed complaints with their property, in one query (Team's
     __str__ names the property)."""
@@ -338,6 +351,7 @@ class ComplaintAdmin(ScopedHistoryAdmin):
         "channel",
         ("property", admin.RelatedOnlyFieldListFilter),
         ("team", TeamFilter),
+        RepeatProblemFilter,
     ]
     list_select_related = (
         "property",
@@ -514,6 +528,11 @@ class ComplaintAdmin(ScopedHistoryAdmin):
                 now=timezone.now(),
                 exclude_id=complaint.pk,
             )[:10]
+            extra_context["pd_repeat_since"] = (
+                RepeatMember.objects.filter(complaint_id=complaint.pk)
+                .values_list("since", flat=True)
+                .first()
+            )
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _get_complaint_or_404(self, request, object_id) -> Complaint:

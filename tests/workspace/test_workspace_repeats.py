@@ -1,0 +1,71 @@
+"""Repeat problems in the workspace: the change page says when a complaint belongs to one
+and lists the related complaints; the list filters by it."""
+
+from datetime import timedelta
+
+import pytest
+from factories import ComplaintFactory
+from workspace_helpers import admin_url, change_url
+
+from complaints import services
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def file(time_machine, now, resident, unit, category):
+    """`file(days)` files a door-bell complaint about the resident's unit `days` after
+    the frozen now; the clock stays there."""
+
+    def _file(days: int, **extra):
+        time_machine.move_to(now + timedelta(days=days), tick=False)
+        return services.complaint_create(
+            actor=resident.user,
+            description="The door bell does not ring",
+            category=category,
+            unit=unit,
+            **extra,
+        )
+
+    return _file
+
+
+def test_the_change_page_names_the_repeat_problem_and_its_complaints(client, agent, file):
+    first, second = file(0), file(3)
+    third = file(5)
+    client.force_login(agent)
+
+    content = client.get(change_url(third)).content.decode()
+
+    assert "Repeat problem: three or more complaints about this place and category" in content
+    assert "since 2025-03-15 09:30." in content  # the third's filing, Shanghai time
+    assert "2 related complaints in the last 30 days" in content
+    assert first.reference in content and second.reference in content
+
+
+def test_a_complaint_of_no_repeat_problem_says_nothing_of_one(client, agent, file):
+    first = file(0)
+    second = file(3)
+    client.force_login(agent)
+
+    content = client.get(change_url(second)).content.decode()
+
+    assert "Repeat problem:" not in content
+    assert "1 related complaint in the last 30 days" in content
+    assert first.reference in content
+
+
+def test_the_list_filters_by_repeat_problem(client, agent, file, resident2):
+    group = [file(0), file(3), file(5)]
+    lone = ComplaintFactory(resident=resident2, description="Stairwell light flickers")
+    client.force_login(agent)
+    url = admin_url("complaints_complaint_changelist")
+
+    members = client.get(url, {"repeat": "yes"})
+    others = client.get(url, {"repeat": "no"})
+
+    assert [c.pk for c in members.context["cl"].result_list] == sorted(
+        (c.pk for c in group), reverse=True
+    )
+    assert [c.pk for c in others.context["cl"].result_list] == [lone.pk]
+    assert "By repeat problem" in members.content.decode()
