@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, translate_url
@@ -150,35 +151,37 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = ComplaintForm(request.POST, request.FILES, resident=request.resident)
-        if not submission_allowed(request.user):
-            form.is_valid()
-            form.add_error(
-                None,
-                _(
-                    "You have sent %(limit)d complaints in the last hour. Please wait a while "
-                    "before sending another, or call the property office if it is urgent."
+        with transaction.atomic():
+            if not submission_allowed(request.user):
+                form.is_valid()
+                form.add_error(
+                    None,
+                    _(
+                        "You have sent %(limit)d complaints in the last hour. Please wait a "
+                        "while before sending another, or call the property office if it is "
+                        "urgent."
+                    )
+                    % {"limit": submissions_per_hour()},
                 )
-                % {"limit": submissions_per_hour()},
-            )
-            status = 429
-        elif form.is_valid():
-            data = form.cleaned_data
-            try:
-                complaint = services.complaint_create(
-                    actor=request.user,
-                    description=data["description"],
-                    **data["place"],
-                    category=data["category"],
-                    location_text=data["location_text"],
-                    preferred_contact_time=data["preferred_contact_time"],
-                    photos=data["photos"],
-                )
-            except InvalidInput as error:
-                _add_service_error(form, error)
-            except ComplaintError as error:
-                form.add_error(None, error.message)
-            else:
-                return redirect("portal:complaint_submitted", pk=complaint.pk)
+                status = 429
+            elif form.is_valid():
+                data = form.cleaned_data
+                try:
+                    complaint = services.complaint_create(
+                        actor=request.user,
+                        description=data["description"],
+                        **data["place"],
+                        category=data["category"],
+                        location_text=data["location_text"],
+                        preferred_contact_time=data["preferred_contact_time"],
+                        photos=data["photos"],
+                    )
+                except InvalidInput as error:
+                    _add_service_error(form, error)
+                except ComplaintError as error:
+                    form.add_error(None, error.message)
+                else:
+                    return redirect("portal:complaint_submitted", pk=complaint.pk)
         if request.FILES and form.errors:
             messages.warning(
                 request, _("For your safety the photos were not kept: add them again.")

@@ -2,10 +2,13 @@
 hourly limit. Bad input is refused next to its field, the rest of the form is kept and
 nothing is half-saved."""
 
+import threading
 from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connections
+from django.test import Client
 from django.urls import reverse
 from factories import (
     BuildingFactory,
@@ -309,6 +312,38 @@ def test_eleventh_complaint_in_an_hour_is_refused(resident_client, resident, com
     assert response.status_code == 429
     assert "You have sent 10 complaints in the last hour." in response.content.decode()
     assert "The kitchen tap drips all night." in response.content.decode()
+    assert Complaint.objects.count() == 10
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_submissions_at_once_cannot_pass_the_limit_together(resident, complaint_form, now):
+    """With 9 complaints in the last hour, four submissions sent at the same moment (each
+    on its own connection) file exactly one complaint; the three others get 429."""
+    for _ in range(9):
+        ComplaintFactory(resident=resident)
+    clients = [Client() for _ in range(4)]
+    for client in clients:
+        client.force_login(resident.user)
+    barrier = threading.Barrier(len(clients), timeout=30)
+    statuses: list[object] = [None] * len(clients)
+
+    def submit(index: int) -> None:
+        try:
+            barrier.wait()
+            statuses[index] = clients[index].post(new_url(), complaint_form()).status_code
+        except Exception as error:  # inspected below
+            statuses[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit, args=(i,)) for i in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(statuses) == [302, 429, 429, 429], statuses
     assert Complaint.objects.count() == 10
 
 
