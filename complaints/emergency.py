@@ -19,7 +19,7 @@ PHRASES_ZH = (
 )
 PHRASES_EN = ("trapped", "fire", "burst pipe", "pipe burst", "gas leak", "smoke", "electric shock")
 NEGATIONS_ZH = ("没有", "没", "无", "未", "不是", "并非")
-NEGATIONS_EN = ("no", "not", "without", "never", "isn't", "wasn't")
+NEGATIONS_EN = ("no", "not", "without", "never", "isn't", "wasn't", "nobody", "no one", "nothing")
 
 _ZH = re.compile("|".join(map(re.escape, PHRASES_ZH)))
 # A negation right before a phrase (perhaps with 人 / 有人 between) negates it: "没有起火",
