@@ -13,7 +13,7 @@ checks permissions, saves and records the history.
 
 import builtins
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -177,12 +177,21 @@ def can_merge(instance: "Complaint", user) -> bool:
     return has_perm_on_own(user, instance, "complaints.merge_complaint")
 
 
+PHOTO_FOLDERS = {"image": "photos", "thumbnail": "thumbs"}
+
+
+def photo_folder(field: str, moment: datetime) -> str:
+    """Where a photo's `field` ("image" or "thumbnail") stored at `moment` goes: one
+    folder per UTC month."""
+    return f"{PHOTO_FOLDERS[field]}/{moment.astimezone(UTC):%Y/%m}"
+
+
 def photo_upload_to(instance: "Photo", filename: str) -> str:
-    return f"photos/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.jpg"
+    return f"{photo_folder('image', timezone.now())}/{uuid.uuid4().hex}.jpg"
 
 
 def thumbnail_upload_to(instance: "Photo", filename: str) -> str:
-    return f"thumbs/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.jpg"
+    return f"{photo_folder('thumbnail', timezone.now())}/{uuid.uuid4().hex}.jpg"
 
 
 class Complaint(ConcurrentTransitionMixin, FSMModelMixin, models.Model):

@@ -3,13 +3,17 @@
 import io
 import warnings
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from complaints.exceptions import InvalidInput
+from complaints.models import PHOTO_FOLDERS, Photo, photo_folder
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_PHOTO_PIXELS = 40_000_000
@@ -74,3 +78,34 @@ def photo_process(upload: UploadedFile) -> ProcessedPhoto:
         thumbnail=_encode(thumbnail, icc_profile),
         original_name=name[:200],
     )
+
+
+ORPHAN_GRACE = timedelta(hours=1)
+
+
+def photo_orphans_delete(*, now: datetime | None = None) -> int:
+    """Delete stored photo and thumbnail files that no photo refers to: what a request
+    wrote before its transaction rolled back (storage is not transactional). Only this
+    month's and last month's folders are looked at, and only files older than
+    ORPHAN_GRACE, so a request still running keeps its files. Returns the number deleted."""
+    now = (now or timezone.now()).astimezone(UTC)
+    deleted = 0
+    for field in PHOTO_FOLDERS:
+        for moment in (now, now.replace(day=1) - timedelta(days=1)):
+            folder = photo_folder(field, moment)
+            try:
+                _folders, files = default_storage.listdir(folder)
+            except FileNotFoundError:
+                continue
+            kept = set(
+                Photo.objects.filter(**{f"{field}__startswith": f"{folder}/"}).values_list(
+                    field, flat=True
+                )
+            )
+            for name in files:
+                path = f"{folder}/{name}"
+                if path in kept or now - default_storage.get_modified_time(path) < ORPHAN_GRACE:
+                    continue
+                default_storage.delete(path)
+                deleted += 1
+    return deleted

@@ -16,6 +16,7 @@ SCHEDULES = [
     ("Satisfaction survey dispatch", "complaints.tasks.survey_dispatch", 10),
     ("Revisit queue", "complaints.tasks.revisit_queue", 10),
     ("Monthly red/black list and analysis", "complaints.tasks.monthly_snapshot", "0 1 1 * *"),
+    ("Photo files of failed requests", "complaints.photos.photo_orphans_delete", "30 3 * * *"),
 ]
 
 

@@ -2,9 +2,12 @@
 permission-checked photo view (SPEC §7)."""
 
 import io
+import os
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.urls import reverse
 from factories import (
     ComplaintFactory,
@@ -16,7 +19,7 @@ from factories import (
 from PIL import Image
 
 from complaints.exceptions import InvalidInput
-from complaints.photos import MAX_PHOTO_BYTES, photo_process
+from complaints.photos import MAX_PHOTO_BYTES, photo_orphans_delete, photo_process
 
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112
@@ -213,3 +216,27 @@ def test_only_get_is_allowed(client, photo, agent):
     response = client.post(reverse("complaints:photo", args=[photo.pk, "image"]))
 
     assert response.status_code == 405
+
+
+@pytest.mark.django_db
+def test_files_of_a_rolled_back_request_are_deleted_once_an_hour_old(now, resident, media_root):
+    """Storage is not transactional: a request that stored a photo and then failed left
+    its files behind. The daily job deletes them once they are an hour old (a request
+    may still be running before that) and keeps every file a photo refers to."""
+    kept = ComplaintFactory(resident=resident, photos=[image_upload("kept.jpg")])
+    with pytest.raises(RuntimeError), transaction.atomic():
+        ComplaintFactory(resident=resident, photos=[image_upload("lost.jpg")])
+        raise RuntimeError("a later step of the same request failed")
+
+    def stored() -> list[str]:
+        return sorted(p.relative_to(media_root).as_posix() for p in media_root.rglob("*.jpg"))
+
+    for path in media_root.rglob("*.jpg"):
+        os.utime(path, (now.timestamp(), now.timestamp()))
+    assert len(stored()) == 4  # an image and a thumbnail each
+
+    assert photo_orphans_delete(now=now + timedelta(minutes=30)) == 0
+    assert photo_orphans_delete(now=now + timedelta(hours=2)) == 2
+
+    photo = kept.photos.get()
+    assert stored() == sorted([photo.image.name, photo.thumbnail.name])

@@ -57,9 +57,19 @@ def test_monthly_red_black_list_runs_on_the_first_at_one(travel):
     travel(T0)
     _install()
 
-    [monthly] = Schedule.objects.filter(schedule_type=Schedule.CRON)
-    assert monthly.cron == "0 1 1 * *"
+    monthly = Schedule.objects.get(name="Monthly red/black list and analysis")
+    assert (monthly.schedule_type, monthly.cron) == (Schedule.CRON, "0 1 1 * *")
     assert monthly.next_run == datetime(2025, 4, 1, 1, 0, tzinfo=SHANGHAI)
+
+
+def test_photo_files_of_failed_requests_are_swept_daily_at_half_past_three(travel):
+    travel(T0)
+    _install()
+
+    daily = Schedule.objects.get(name="Photo files of failed requests")
+    assert (daily.schedule_type, daily.cron) == (Schedule.CRON, "30 3 * * *")
+    assert daily.func == "complaints.photos.photo_orphans_delete"
+    assert daily.next_run == datetime(2025, 3, 11, 3, 30, tzinfo=SHANGHAI)
 
 
 def test_install_twice_keeps_rows_and_next_runs(travel):
