@@ -24,7 +24,9 @@ from complaints.notifications import (
 from complaints.services import complaint_close, settings_duration
 from staff.selectors import (
     project_manager_ids_by_property,
+    project_manager_links,
     service_leader_id_by_property,
+    service_leader_teams,
     system_user,
     user_display_name,
 )
@@ -235,6 +237,8 @@ def ownership_guard(*, now: datetime | None = None) -> int:
             state=State.NEW, created_at__lte=now - sla.shortest_acceptance_window()
         )
         .filter(~Exists(Notification.objects.filter(complaint=OuterRef("pk"), kind="unaccepted")))
+        # Those of a property with nobody to tell would fill every chunk for good.
+        .filter(Exists(service_leader_teams().filter(property_id=OuterRef("property_id"))))
         .order_by("created_at")[:CHUNK_SIZE]
     )
     unaccepted = list(unaccepted)
@@ -264,6 +268,7 @@ def ownership_guard(*, now: datetime | None = None) -> int:
             state__in=[*sla.WATCHED_STATES, State.HANDLED], owner__is_active=False
         )
         .filter(~Exists(_notified("inactive_owner", "owner_id")))
+        .filter(Exists(project_manager_links().filter(property_id=OuterRef("property_id"))))
         .select_related("owner")
         .order_by("pk")[:CHUNK_SIZE]
     )

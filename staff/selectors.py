@@ -5,6 +5,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
 
 from buildings.models import Property
 from staff.models import Role, StaffProfile, Team
@@ -52,26 +53,33 @@ def system_user() -> AbstractBaseUser:
     return get_user_model().objects.get(username=SYSTEM_USERNAME)
 
 
+def project_manager_links() -> QuerySet:
+    """(property, staff profile) links of the active project managers."""
+    return StaffProfile.properties.through.objects.filter(
+        staffprofile__role=Role.PROJECT_MANAGER, staffprofile__user__is_active=True
+    )
+
+
 def project_manager_ids_by_property(property_ids: Iterable[int]) -> dict[int, list[int]]:
     """Active project managers per property, in one query."""
-    rows = StaffProfile.properties.through.objects.filter(
-        property_id__in=list(property_ids),
-        staffprofile__role=Role.PROJECT_MANAGER,
-        staffprofile__user__is_active=True,
-    ).values_list("property_id", "staffprofile__user_id")
+    rows = project_manager_links().filter(property_id__in=list(property_ids))
     result: dict[int, list[int]] = defaultdict(list)
-    for property_id, user_id in rows:
+    for property_id, user_id in rows.values_list("property_id", "staffprofile__user_id"):
         result[property_id].append(user_id)
     return result
+
+
+def service_leader_teams() -> QuerySet[Team]:
+    """The customer-service teams that have an active leader."""
+    return Team.objects.filter(
+        kind=Team.Kind.CUSTOMER_SERVICE, leader__isnull=False, leader__is_active=True
+    )
 
 
 def service_leader_id_by_property(property_ids: Iterable[int]) -> dict[int, int]:
     """The customer-service team leader of each property, in one query."""
     return dict(
-        Team.objects.filter(
-            property_id__in=list(property_ids),
-            kind=Team.Kind.CUSTOMER_SERVICE,
-            leader__isnull=False,
-            leader__is_active=True,
-        ).values_list("property_id", "leader_id")
+        service_leader_teams()
+        .filter(property_id__in=list(property_ids))
+        .values_list("property_id", "leader_id")
     )

@@ -5,7 +5,13 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from factories import ComplaintFactory
+from factories import (
+    AgentFactory,
+    ComplaintFactory,
+    PropertyFactory,
+    ResidentFactory,
+    UnitFactory,
+)
 from helpers import assert_history
 
 from complaints.exceptions import WrongState
@@ -86,6 +92,44 @@ def test_inactive_owner_is_flagged_to_the_project_manager_once(
     ownership_guard()
 
     assert notified(complaint=complaint, kind="inactive_owner") == [
+        ("inactive_owner", project_manager.pk)
+    ]
+
+
+def test_a_property_with_nobody_to_tell_does_not_hold_up_the_others(
+    travel,
+    resident,
+    file_complaint,
+    agent,
+    service_leader,
+    project_manager,
+    notified,
+    monkeypatch,
+):
+    """Riverside Plaza has no customer-service leader and no project manager: its
+    unaccepted complaints and those of its inactive owner are older than Lakeside's and
+    more than a chunk, yet Lakeside's are still escalated."""
+    monkeypatch.setattr("complaints.tasks.CHUNK_SIZE", 2)
+    riverside = PropertyFactory(name="Riverside Plaza")
+    neighbour = ResidentFactory(unit=UnitFactory(building__property=riverside))
+    outsider = AgentFactory(properties=[riverside])
+    travel(T0 - HOUR)
+    for _ in range(2):
+        ComplaintFactory(resident=neighbour)
+        stranded = ComplaintFactory(resident=neighbour)
+        complaint_accept(complaint_id=stranded.pk, actor=outsider)
+    outsider.is_active = False
+    outsider.save()
+    unaccepted = ComplaintFactory(resident=resident)
+    orphaned = file_complaint(T0)
+    agent.is_active = False
+    agent.save()
+
+    travel(T0 + 3 * HOUR)
+    assert ownership_guard() == 2
+
+    assert notified(complaint=unaccepted) == [("unaccepted", service_leader.pk)]
+    assert notified(complaint=orphaned, kind="inactive_owner") == [
         ("inactive_owner", project_manager.pk)
     ]
 
