@@ -430,7 +430,13 @@ class Complaint(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     def dispatch(self, *, team: Team, assignee, at) -> None:
         self.team = team
         self.assignee = assignee
-        self.dispatched_at = at
+        # The cycle's first dispatch met its first-response deadline; sending the
+        # complaint on to another team later does not move that moment.
+        first_of_cycle = self.dispatched_at is None or (
+            self.reopened_at is not None and self.dispatched_at <= self.reopened_at
+        )
+        if first_of_cycle:
+            self.dispatched_at = at
 
     @transition(field=state, source=State.DISPATCHED, target=State.HANDLED, permission=can_handle)
     def handle(self, *, note: str, at) -> None:

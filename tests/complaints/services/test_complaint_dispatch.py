@@ -1,11 +1,13 @@
 """complaint_dispatch: the owner sends the complaint to a team of its property."""
 
+from datetime import timedelta
+
 import pytest
 from factories import HandlerFactory
 from helpers import assert_history, snapshot
 
 from complaints.exceptions import ComplaintNotFound, InvalidInput, NotAllowed, WrongState
-from complaints.models import State
+from complaints.models import Breach, State
 from complaints.services import complaint_dispatch
 
 pytestmark = pytest.mark.django_db
@@ -59,14 +61,35 @@ def test_redispatch_to_another_team_is_recorded(
     assert [row.team_id for row in dispatch_rows] == [engineering.pk, environment.pk]
 
 
-def test_reopened_complaint_is_dispatched_again(now, walk, agent, engineering, handler):
-    """reopened --dispatch--> dispatched."""
+def test_redispatch_after_the_first_response_deadline_is_no_breach(
+    now, time_machine, walk, agent, environment
+):
+    """The first dispatch met the first-response deadline in time; moving the complaint
+    to another team after that deadline keeps dispatched_at and records no breach."""
+    complaint = walk(State.DISPATCHED)
+    assert complaint.dispatched_at < complaint.first_response_due
+    time_machine.move_to(complaint.first_response_due + timedelta(hours=1), tick=False)
+
+    complaint_dispatch(complaint_id=complaint.pk, actor=agent, team=environment, reason="Garden")
+
+    complaint.refresh_from_db()
+    assert complaint.team == environment
+    assert complaint.dispatched_at == now
+    assert not Breach.objects.filter(complaint=complaint).exists()
+
+
+def test_reopened_complaint_is_dispatched_again(
+    now, time_machine, walk, agent, engineering, handler
+):
+    """reopened --dispatch--> dispatched, and the new cycle's dispatch time is recorded."""
     complaint = walk(State.REOPENED)
+    time_machine.shift(600)
 
     complaint_dispatch(complaint_id=complaint.pk, actor=agent, team=engineering, assignee=handler)
 
     complaint.refresh_from_db()
     assert complaint.state == State.DISPATCHED
+    assert complaint.dispatched_at == now + timedelta(seconds=600)
     assert_history(complaint, transition="dispatch", user=agent)
 
 
