@@ -19,7 +19,22 @@ PHRASES_ZH = (
 )
 PHRASES_EN = ("trapped", "fire", "burst pipe", "pipe burst", "gas leak", "smoke", "electric shock")
 NEGATIONS_ZH = ("没有", "没", "无", "未", "不是", "并非")
-NEGATIONS_EN = ("no", "not", "without", "never", "isn't", "wasn't", "nobody", "no one", "nothing")
+NEGATIONS_EN = (
+    "no",
+    "not",
+    "without",
+    "never",
+    "isn't",
+    "wasn't",
+    "nobody",
+    "no one",
+    "no-one",
+    "nothing",
+)
+# Words that may stand between a negation and the phrase it negates ("nobody is
+# trapped", "nothing caught fire", "there wasn't a fire"); any other word ends the
+# negation: "nothing but smoke", "no one else trapped", "nobody noticed fire".
+NEGATION_GAP_EN = ("is", "was", "were", "are", "got", "caught", "been", "a", "any", "on")
 
 _ZH = re.compile("|".join(map(re.escape, PHRASES_ZH)))
 # A negation right before a phrase (perhaps with 人 / 有人 between) negates it: "没有起火",
@@ -28,8 +43,10 @@ _ZH_NEGATED = re.compile("(?:" + "|".join(map(re.escape, NEGATIONS_ZH)) + ")(?:�
 _ZH_NEGATION_REACH = 4
 _EN = re.compile(
     r"\b(?:("
-    + "|".join(NEGATIONS_EN)
-    + r")\s+(?:\w+\s+)?)?("
+    + "|".join(map(re.escape, NEGATIONS_EN))
+    + r")\s+(?:(?:"
+    + "|".join(NEGATION_GAP_EN)
+    + r")\s+){0,2})?("
     + "|".join(map(re.escape, PHRASES_EN))
     + r")\b",
     re.IGNORECASE,
