@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 from complaints.models import Complaint
@@ -18,14 +19,20 @@ def submissions_per_hour() -> int:
     return getattr(settings, "PROPERTYDESK_PORTAL_SUBMISSIONS_PER_HOUR", DEFAULT_LIMIT)
 
 
-def submission_allowed(user: AbstractBaseUser, *, now: datetime | None = None) -> bool:
+def submission_allowed(
+    user: AbstractBaseUser, *, now: datetime | None = None, lock: bool = False
+) -> bool:
     """False once the user filed the hourly number of complaints in the last hour.
 
     Counted from the complaints themselves, so no cache is needed and every worker agrees.
-    Inside a transaction, the user's row stays locked until it ends: call this in the
-    transaction that files the complaint, and two submissions at once cannot both pass.
+    With `lock`, call it in the transaction that files the complaint: the user's row
+    stays locked until it ends, so submissions at once are counted one after the other.
+    (PostgreSQL, read committed: the count after the lock sees what the other committed.
+    SQLite: its immediate write transactions already run one at a time.)
     """
-    if transaction.get_connection().in_atomic_block:
+    if lock:
+        if not transaction.get_connection().in_atomic_block:
+            raise TransactionManagementError("lock=True needs the filing transaction")
         list(
             get_user_model()
             .objects.select_for_update(no_key=True)

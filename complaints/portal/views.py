@@ -151,37 +151,42 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = ComplaintForm(request.POST, request.FILES, resident=request.resident)
-        with transaction.atomic():
-            if not submission_allowed(request.user):
-                form.is_valid()
-                form.add_error(
-                    None,
-                    _(
-                        "You have sent %(limit)d complaints in the last hour. Please wait a "
-                        "while before sending another, or call the property office if it is "
-                        "urgent."
-                    )
-                    % {"limit": submissions_per_hour()},
+        complaint = None
+        allowed = submission_allowed(request.user)
+        if allowed and form.is_valid():
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    # Submissions at once wait here for each other: each counts the others.
+                    allowed = submission_allowed(request.user, lock=True)
+                    if allowed:
+                        complaint = services.complaint_create(
+                            actor=request.user,
+                            description=data["description"],
+                            **data["place"],
+                            category=data["category"],
+                            location_text=data["location_text"],
+                            preferred_contact_time=data["preferred_contact_time"],
+                            photos=data["photos"],
+                        )
+            except InvalidInput as error:
+                _add_service_error(form, error)
+            except ComplaintError as error:
+                form.add_error(None, error.message)
+        if complaint is not None:
+            return redirect("portal:complaint_submitted", pk=complaint.pk)
+        if not allowed:
+            form.is_valid()
+            form.add_error(
+                None,
+                _(
+                    "You have sent %(limit)d complaints in the last hour. Please wait a "
+                    "while before sending another, or call the property office if it is "
+                    "urgent."
                 )
-                status = 429
-            elif form.is_valid():
-                data = form.cleaned_data
-                try:
-                    complaint = services.complaint_create(
-                        actor=request.user,
-                        description=data["description"],
-                        **data["place"],
-                        category=data["category"],
-                        location_text=data["location_text"],
-                        preferred_contact_time=data["preferred_contact_time"],
-                        photos=data["photos"],
-                    )
-                except InvalidInput as error:
-                    _add_service_error(form, error)
-                except ComplaintError as error:
-                    form.add_error(None, error.message)
-                else:
-                    return redirect("portal:complaint_submitted", pk=complaint.pk)
+                % {"limit": submissions_per_hour()},
+            )
+            status = 429
         if request.FILES and form.errors:
             messages.warning(
                 request, _("For your safety the photos were not kept: add them again.")

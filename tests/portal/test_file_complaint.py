@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connections
+from django.db.transaction import TransactionManagementError
 from django.test import Client
 from django.urls import reverse
 from factories import (
@@ -22,6 +23,7 @@ from factories import (
 from PIL import ExifTags, Image
 
 from complaints.models import Category, Channel, Complaint, Photo
+from complaints.portal.ratelimit import submission_allowed
 
 
 def new_url() -> str:
@@ -345,6 +347,13 @@ def test_submissions_at_once_cannot_pass_the_limit_together(resident, complaint_
 
     assert sorted(statuses) == [302, 429, 429, 429], statuses
     assert Complaint.objects.count() == 10
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_locked_count_refuses_to_run_outside_a_transaction(resident):
+    """Outside a transaction the lock would end at once and protect nothing."""
+    with pytest.raises(TransactionManagementError):
+        submission_allowed(resident.user, lock=True)
 
 
 def test_the_hourly_limit_frees_up_after_an_hour(
