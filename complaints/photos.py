@@ -1,6 +1,7 @@
 """Photo intake: decode by content, enforce limits, strip metadata, re-encode, thumbnail."""
 
 import io
+import logging
 import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -21,6 +22,8 @@ MAX_PHOTOS_PER_COMPLAINT = 9
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")
 STORED_MAX_SIDE = 2560
 THUMBNAIL_SIDE = 320
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,8 @@ def photo_orphans_delete(*, now: datetime | None = None) -> int:
     """Delete stored photo and thumbnail files that no photo refers to: what a request
     wrote before its transaction rolled back (storage is not transactional). Only this
     month's and last month's folders are looked at, and only files older than
-    ORPHAN_GRACE, so a request still running keeps its files. Returns the number deleted."""
+    ORPHAN_GRACE: a transaction that stores photos must end within it. Returns the
+    number deleted; a storage that cannot list its files is left alone."""
     now = (now or timezone.now()).astimezone(UTC)
     deleted = 0
     for field in PHOTO_FOLDERS:
@@ -97,6 +101,9 @@ def photo_orphans_delete(*, now: datetime | None = None) -> int:
                 _folders, files = default_storage.listdir(folder)
             except FileNotFoundError:
                 continue
+            except NotImplementedError:
+                logger.warning("Photo storage cannot list files: orphaned files stay.")
+                return deleted
             kept = set(
                 Photo.objects.filter(**{f"{field}__startswith": f"{folder}/"}).values_list(
                     field, flat=True
@@ -104,8 +111,13 @@ def photo_orphans_delete(*, now: datetime | None = None) -> int:
             )
             for name in files:
                 path = f"{folder}/{name}"
-                if path in kept or now - default_storage.get_modified_time(path) < ORPHAN_GRACE:
+                if path in kept:
                     continue
-                default_storage.delete(path)
+                try:
+                    if now - default_storage.get_modified_time(path) < ORPHAN_GRACE:
+                        continue
+                    default_storage.delete(path)
+                except (FileNotFoundError, NotImplementedError):
+                    continue  # gone meanwhile, or no modification times: keep it
                 deleted += 1
     return deleted

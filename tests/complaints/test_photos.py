@@ -6,6 +6,7 @@ import os
 from datetime import timedelta
 
 import pytest
+from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import reverse
@@ -240,3 +241,16 @@ def test_files_of_a_rolled_back_request_are_deleted_once_an_hour_old(now, reside
 
     photo = kept.photos.get()
     assert stored() == sorted([photo.image.name, photo.thumbnail.name])
+
+
+@pytest.mark.django_db
+def test_a_storage_that_cannot_list_is_left_alone(now, monkeypatch, caplog):
+    """Object stores without listing: the job deletes nothing and says why, every day."""
+
+    def cannot_list(storage, path):
+        raise NotImplementedError
+
+    monkeypatch.setattr(FileSystemStorage, "listdir", cannot_list)
+
+    assert photo_orphans_delete(now=now) == 0
+    assert "Photo storage cannot list files" in caplog.text
