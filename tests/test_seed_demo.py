@@ -114,11 +114,17 @@ def test_demo_covers_every_state_and_role_on_a_consistent_timeline():
         assert photo.created_at >= photo.complaint.created_at
     # counted at the back-dated filing times, so the reports show the demo's repeat problems
     assert RepeatMember.objects.count() >= 3
-    # deadlines the timeline met late are breaches, recorded at the step that met them
+    # the breaches the minute sweep would have recorded along the back-dated timelines:
+    # within a minute of the deadline, escalated one window later if still unmet
     late = Breach.objects.filter(complaint__state__in=[State.CLOSED, State.REVISITED])
     assert late.filter(deadline=Deadline.RESOLVE).count() >= 3
+    assert Breach.objects.filter(complaint__state=State.CLASSIFIED).exists()
+    assert Breach.objects.filter(escalated_to_manager_at__isnull=False).exists()
     for breach in Breach.objects.select_related("complaint"):
         assert breach.complaint.created_at < breach.due_at < breach.detected_at <= now
+        assert breach.detected_at - breach.due_at <= timedelta(minutes=1)
+        if breach.escalated_to_manager_at:
+            assert breach.due_at < breach.escalated_to_manager_at <= now
 
     for username in ("agent1", "agent2", "handler1", "handler2", "leader1", "pm1", "pm2"):
         assert username in output

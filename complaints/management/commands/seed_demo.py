@@ -954,16 +954,13 @@ class _Seeder:
                 sla.deadlines_compute(row, start=row.sla_started_at)
                 shifted.update((name, getattr(row, name)) for name in fields)
                 computed_for = sla_inputs
-        late = []
         for row in rows:
             # One small UPDATE per row: bulk_update's CASE over every column is far slower.
             history_model.objects.filter(pk=row.pk).update(
                 history_date=row.history_date,
                 **{name: getattr(row, name) for name in fields if getattr(row, name)},
             )
-            # What `_save` records at each step: deadlines of the timeline met late.
-            late += sla.late_breaches(row.instance, now=row.history_date)
-        Breach.objects.bulk_create(late, ignore_conflicts=True)
+        self._sweep_history(complaint, rows)
 
         complaint = Complaint.objects.get(pk=complaint.pk)
         for name, value in shifted.items():
@@ -980,6 +977,38 @@ class _Seeder:
         Complaint.objects.filter(pk=complaint.pk).update(
             **shifted, **schedule, updated_at=rows[-1].history_date
         )
+
+    def _sweep_history(self, complaint: Complaint, rows: list) -> None:
+        """The breaches the minute sweep would have recorded along the back-dated
+        history: a deadline still open when it came due, at that moment, with the owner
+        and team of then, escalated if still unmet one window later."""
+        breaches: dict[tuple[str, int], Breach] = {}
+        escalate_at: dict[tuple[str, int], datetime] = {}
+        met_at: dict[tuple[str, int], datetime] = {}
+        for index, row in enumerate(rows):
+            until = rows[index + 1].history_date if index + 1 < len(rows) else self.now
+            state = row.instance
+            open_now = {(t.deadline, state.reopen_count): t for t in sla.open_deadlines(state)}
+            for key in breaches.keys() - open_now.keys():
+                met_at.setdefault(key, row.history_date)
+            for key, times in open_now.items():
+                if key in breaches or times.due_at >= until:
+                    continue
+                breaches[key] = Breach(
+                    complaint_id=complaint.pk,
+                    deadline=times.deadline,
+                    cycle=state.reopen_count,
+                    level=state.level,
+                    due_at=times.due_at,
+                    detected_at=min(times.due_at + timedelta(minutes=1), until),
+                    owner_id=state.owner_id,
+                    team_id=state.team_id,
+                )
+                escalate_at[key] = times.escalate_at
+        for key, breach in breaches.items():
+            if escalate_at[key] < met_at.get(key, self.now):
+                breach.escalated_to_manager_at = escalate_at[key]
+        Breach.objects.bulk_create(breaches.values())
 
     def _backdate_related(self) -> None:
         """Shift the timestamps the steps stamped on rows hanging off the complaints
