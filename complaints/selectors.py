@@ -112,20 +112,19 @@ def complaint_repeats(
     unit_id: int | None,
     building_id: int | None,
     category_id: int | None,
-    now: datetime,
+    around: datetime,
     exclude_id: int | None = None,
 ) -> QuerySet[Complaint]:
-    """Complaints about the same unit (or, for a common area, the same building) and, when
-    known, the same category in the last 30 days (重复投诉)."""
+    """Complaints about the same place (the unit; for a common area, the building's
+    common areas; else the property's) and, when known, the same category, filed within
+    30 days of `around` (重复投诉): the linked complaints of SPEC §3."""
     queryset = Complaint.objects.filter(
-        property_id=property_id, created_at__gte=now - REPEAT_WINDOW
+        property_id=property_id,
+        building_id=building_id,
+        unit_id=unit_id,
+        created_at__gte=around - REPEAT_WINDOW,
+        created_at__lte=around + REPEAT_WINDOW,
     ).exclude(state__in=[State.WITHDRAWN, State.MERGED])
-    if unit_id is not None:
-        queryset = queryset.filter(unit_id=unit_id)
-    elif building_id is not None:
-        queryset = queryset.filter(building_id=building_id)
-    else:
-        queryset = queryset.filter(building__isnull=True)
     if category_id is not None:
         queryset = queryset.filter(category_id=category_id)
     if exclude_id is not None:

@@ -525,7 +525,7 @@ class ComplaintAdmin(ScopedHistoryAdmin):
                 unit_id=complaint.unit_id,
                 building_id=complaint.building_id,
                 category_id=complaint.category_id,
-                now=timezone.now(),
+                around=complaint.created_at,
                 exclude_id=complaint.pk,
             )[:10]
             extra_context["pd_repeat_since"] = (
@@ -634,7 +634,7 @@ class ComplaintAdmin(ScopedHistoryAdmin):
                         unit_id=data["unit"].pk if data["unit"] else None,
                         building_id=place_building.pk,
                         category_id=data["category"].pk if data["category"] else None,
-                        now=timezone.now(),
+                        around=timezone.now(),
                     ).select_related("category")[:10]
                 )
                 merge_into = request.POST.get("merge_into", "")

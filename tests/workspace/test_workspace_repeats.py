@@ -22,9 +22,8 @@ def file(time_machine, now, resident, unit, category):
         return services.complaint_create(
             actor=resident.user,
             description="The door bell does not ring",
-            category=category,
             unit=unit,
-            **extra,
+            **{"category": category, **extra},
         )
 
     return _file
@@ -39,8 +38,32 @@ def test_the_change_page_names_the_repeat_problem_and_its_complaints(client, age
 
     assert "Repeat problem: three or more complaints about this place and category" in content
     assert "since 2025-03-15 09:30." in content  # the third's filing, Shanghai time
-    assert "2 related complaints in the last 30 days" in content
+    assert "2 related complaints: same place and category, filed within 30 days" in content
     assert first.reference in content and second.reference in content
+
+
+def test_an_old_members_page_lists_its_group(client, agent, file, time_machine, now):
+    """Two months on, the first complaint's page still lists the two filed after it."""
+    first, second, third = file(0), file(3), file(5)
+    time_machine.move_to(now + timedelta(days=60), tick=False)
+    client.force_login(agent)
+
+    content = client.get(change_url(first)).content.decode()
+
+    assert "Repeat problem:" in content
+    assert "2 related complaints: same place and category" in content
+    assert second.reference in content and third.reference in content
+
+
+def test_an_unclassified_complaint_lists_the_same_place(client, agent, file):
+    first = file(0)
+    unclassified = file(3, category=None)
+    client.force_login(agent)
+
+    content = client.get(change_url(unclassified)).content.decode()
+
+    assert "1 complaint about the same place, filed within 30 days of this one" in content
+    assert first.reference in content
 
 
 def test_a_complaint_of_no_repeat_problem_says_nothing_of_one(client, agent, file):
@@ -51,7 +74,7 @@ def test_a_complaint_of_no_repeat_problem_says_nothing_of_one(client, agent, fil
     content = client.get(change_url(second)).content.decode()
 
     assert "Repeat problem:" not in content
-    assert "1 related complaint in the last 30 days" in content
+    assert "1 related complaint: same place and category, filed within 30 days" in content
     assert first.reference in content
 
 
