@@ -1,6 +1,7 @@
-"""Repeat problems (重复投诉, SPEC §5): REPEAT_PROBLEM_COUNT complaints about the same place
-(the unit; for a common area the building; else the property) and the same category,
-filed within REPEAT_WINDOW of each other. Withdrawn and merged complaints do not count.
+"""Repeat problems (重复投诉, SPEC §3, counted in the §5 reports): REPEAT_PROBLEM_COUNT
+complaints about the same place (the unit; for a common area the building; else the
+property) and the same category, filed within REPEAT_WINDOW of each other. Withdrawn and
+merged complaints do not count.
 
 Membership is stored, one `RepeatMember` row per member, so that the monthly reports
 count it with a plain aggregate. The services that change what it depends on (filing
