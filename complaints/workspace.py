@@ -360,6 +360,7 @@ class ComplaintAdmin(ScopedHistoryAdmin):
         "category__parent",
         "owner",
         "team__property",
+        "repeat",
     )
     list_per_page = 50
     search_fields = ["=id", "description", "contact_name", "location_text", "unit__number"]
@@ -465,10 +466,18 @@ class ComplaintAdmin(ScopedHistoryAdmin):
 
     @admin.display(description=gettext_lazy("reference"), ordering="pk")
     def reference_link(self, complaint: Complaint):
-        return format_html(
+        link = format_html(
             '<a href="{}">{}</a>',
             reverse("admin:complaints_complaint_change", args=[complaint.pk]),
             complaint.reference,
+        )
+        if not hasattr(complaint, "repeat"):
+            return link
+        return format_html(
+            '{} <span class="pd-repeat" title="{}">{}</span>',
+            link,
+            _("Repeat problem: three or more about this place and category within 30 days"),
+            _("repeat"),
         )
 
     @admin.display(description=gettext_lazy("deadline"), ordering="next_due_at")

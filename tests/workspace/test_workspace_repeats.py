@@ -1,6 +1,7 @@
 """Repeat problems in the workspace: the change page says when a complaint belongs to one
 and lists the related complaints; the list filters by it."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -92,3 +93,15 @@ def test_the_list_filters_by_repeat_problem(client, agent, file, resident2):
     )
     assert [c.pk for c in others.context["cl"].result_list] == [lone.pk]
     assert "By repeat problem" in members.content.decode()
+
+
+def test_the_list_marks_the_members(client, agent, file, resident2):
+    group = [file(0), file(3), file(5)]
+    lone = ComplaintFactory(resident=resident2, description="Stairwell light flickers")
+    client.force_login(agent)
+
+    content = client.get(admin_url("complaints_complaint_changelist")).content.decode()
+
+    marked = re.findall(r'>(TS\d+)</a> <span class="pd-repeat"', content)
+    assert sorted(marked) == sorted(c.reference for c in group)
+    assert lone.reference in content
