@@ -19,10 +19,8 @@ from django.db.models import Case, F, QuerySet, Value, When, Window
 from django.db.models.functions import Lag, Lead
 
 from buildings.models import Property
-from complaints.models import Complaint, RepeatMember, State
-from complaints.selectors import REPEAT_PROBLEM_COUNT, REPEAT_WINDOW
-
-NOT_COUNTED_STATES = (State.WITHDRAWN, State.MERGED)
+from complaints.models import Complaint, RepeatMember
+from complaints.selectors import NOT_COUNTED_STATES, REPEAT_PROBLEM_COUNT, REPEAT_WINDOW
 
 Key = tuple[int, int, int | None, int | None]
 

@@ -68,8 +68,7 @@ from complaints.models import (
     RepeatMember,
     Survey,
 )
-from complaints.repeats import NOT_COUNTED_STATES
-from complaints.selectors import REPEAT_PROBLEM_COUNT, REPEAT_WINDOW
+from complaints.selectors import NOT_COUNTED_STATES, REPEAT_PROBLEM_COUNT, REPEAT_WINDOW
 from staff.models import Team
 from staff.selectors import property_ids_visible_to, user_display_name
 

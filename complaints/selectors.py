@@ -52,6 +52,8 @@ OPEN_STATES = (
 DUE_SOON = timedelta(hours=2)
 REPEAT_WINDOW = timedelta(days=30)
 REPEAT_PROBLEM_COUNT = 3
+# Withdrawn and merged complaints are left out of repeat problems and the reports.
+NOT_COUNTED_STATES = (State.WITHDRAWN, State.MERGED)
 
 
 class Queue(TextChoices):
@@ -124,7 +126,7 @@ def complaint_repeats(
         unit_id=unit_id,
         created_at__gte=around - REPEAT_WINDOW,
         created_at__lte=around + REPEAT_WINDOW,
-    ).exclude(state__in=[State.WITHDRAWN, State.MERGED])
+    ).exclude(state__in=NOT_COUNTED_STATES)
     if category_id is not None:
         queryset = queryset.filter(category_id=category_id)
     if exclude_id is not None:

@@ -140,6 +140,23 @@ def open_deadlines(complaint: Complaint) -> list[DeadlineTimes]:
     return result
 
 
+def breach_of(
+    complaint: Complaint, *, deadline: str, due_at: datetime, detected_at: datetime
+) -> Breach:
+    """The breach of one of the cycle's deadlines, with the level, owner and team the
+    complaint has now."""
+    return Breach(
+        complaint=complaint,
+        deadline=deadline,
+        cycle=complaint.reopen_count,
+        level=complaint.level,
+        due_at=due_at,
+        detected_at=detected_at,
+        owner_id=complaint.owner_id,
+        team_id=complaint.team_id,
+    )
+
+
 def late_breaches(complaint: Complaint, *, now: datetime) -> list[Breach]:
     """Breaches for deadlines of the cycle met after they were due, which the sweep may not
     have seen yet (met between two sweeps, or while the cluster was down)."""
@@ -153,18 +170,7 @@ def late_breaches(complaint: Complaint, *, now: datetime) -> list[Breach]:
     ):
         met = _met_at(complaint, deadline)
         if due is not None and met is not None and met > due:
-            late.append(
-                Breach(
-                    complaint=complaint,
-                    deadline=deadline,
-                    cycle=complaint.reopen_count,
-                    level=complaint.level,
-                    due_at=due,
-                    detected_at=now,
-                    owner_id=complaint.owner_id,
-                    team_id=complaint.team_id,
-                )
-            )
+            late.append(breach_of(complaint, deadline=deadline, due_at=due, detected_at=now))
     return late
 
 

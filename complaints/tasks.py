@@ -171,15 +171,8 @@ def _sweep_chunk(chunk: list[Complaint], *, now: datetime) -> dict[str, int]:
                 notifications += _build([complaint.owner_id], "sla_warning", **event)
             if times.due_at <= now:
                 breaches.append(
-                    Breach(
-                        complaint=complaint,
-                        deadline=times.deadline,
-                        cycle=cycle,
-                        level=complaint.level,
-                        due_at=times.due_at,
-                        detected_at=now,
-                        owner_id=complaint.owner_id,
-                        team_id=complaint.team_id,
+                    sla.breach_of(
+                        complaint, deadline=times.deadline, due_at=times.due_at, detected_at=now
                     )
                 )
                 notifications += _build([leader_id, complaint.owner_id], "sla_breach", **event)

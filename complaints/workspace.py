@@ -30,7 +30,7 @@ from buildings.admin import ScopedHistoryAdmin
 from buildings.models import mask_phone
 from complaints import forms, rules, services, sla
 from complaints.exceptions import AlreadyAccepted, ComplaintError, InvalidInput
-from complaints.models import Breach, Complaint, Deadline, Hold, Photo, RepeatMember
+from complaints.models import Breach, Complaint, Deadline, Hold, Photo
 from complaints.selectors import (
     Queue,
     complaint_list_for_staff,
@@ -537,11 +537,8 @@ class ComplaintAdmin(ScopedHistoryAdmin):
                 around=complaint.created_at,
                 exclude_id=complaint.pk,
             )[:10]
-            extra_context["pd_repeat_since"] = (
-                RepeatMember.objects.filter(complaint_id=complaint.pk)
-                .values_list("since", flat=True)
-                .first()
-            )
+            member = getattr(complaint, "repeat", None)
+            extra_context["pd_repeat_since"] = member.since if member else None
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _get_complaint_or_404(self, request, object_id) -> Complaint:

@@ -994,15 +994,11 @@ class _Seeder:
             for key, times in open_now.items():
                 if key in breaches or times.due_at >= until:
                     continue
-                breaches[key] = Breach(
-                    complaint_id=complaint.pk,
+                breaches[key] = sla.breach_of(
+                    state,
                     deadline=times.deadline,
-                    cycle=state.reopen_count,
-                    level=state.level,
                     due_at=times.due_at,
                     detected_at=min(times.due_at + timedelta(minutes=1), until),
-                    owner_id=state.owner_id,
-                    team_id=state.team_id,
                 )
                 escalate_at[key] = times.escalate_at
         for key, breach in breaches.items():
