@@ -1,45 +1,29 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from buildings.forms import AnonymiseForm, ResidentAdminForm
 from buildings.models import Building, Property, Residency, Resident, Unit, mask_phone
-from staff.selectors import property_ids_visible_to
-
-
-class PropertyScopedAdmin(admin.ModelAdmin):
-    """Limits the changelist, change pages and autocompletes to the user's properties."""
-
-    property_path = "property"
-
-    def get_queryset(self, request):
-        visible = property_ids_visible_to(request.user)
-        return super().get_queryset(request).filter(**{f"{self.property_path}__in": visible})
-
-
-class ScopedHistoryAdmin(SimpleHistoryAdmin):
-    """simple-history's history pages look objects up without get_queryset() (they even
-    fall back to the history table): refuse what the change page would refuse."""
-
-    def _outside_scope(self, request, object_id):
-        if self.get_queryset(request).filter(pk=unquote(object_id)).exists():
-            return None
-        return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-
-    def history_view(self, request, object_id, extra_context=None):
-        return self._outside_scope(request, object_id) or super().history_view(
-            request, object_id, extra_context
-        )
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        return self._outside_scope(request, object_id) or super().history_form_view(
-            request, object_id, version_id, extra_context
-        )
+from buildings.services import (
+    ANONYMISE_PERMISSION,
+    resident_anonymise,
+    resident_log_view,
+    resident_phone_reveal_allowed,
+    resident_reveal_phone,
+)
+from complaints.exceptions import ComplaintError, ComplaintNotFound
+from staff.admin_scope import PropertyScopedAdmin, ReadOnlyHistoryAdmin, ScopedChoicesMixin
 
 
 @admin.register(Property)
-class PropertyAdmin(ScopedHistoryAdmin, PropertyScopedAdmin):
-    property_path = "pk"
+class PropertyAdmin(ReadOnlyHistoryAdmin, PropertyScopedAdmin):
     list_display = ["name", "kind", "city", "address"]
     list_filter = ["kind", "city"]
     search_fields = ["name", "city", "address"]
@@ -56,14 +40,13 @@ class BuildingAdmin(PropertyScopedAdmin):
 
 @admin.register(Unit)
 class UnitAdmin(PropertyScopedAdmin):
-    property_path = "building__property"
     list_display = ["__str__", "building", "entrance", "floor", "number"]
     list_select_related = ("building__property",)
     search_fields = ["number", "entrance", "building__name", "building__property__name"]
     autocomplete_fields = ["building"]
 
 
-class ResidencyInline(admin.TabularInline):
+class ResidencyInline(ScopedChoicesMixin, admin.TabularInline):
     model = Residency
     extra = 0
     autocomplete_fields = ["unit"]
@@ -71,39 +54,141 @@ class ResidencyInline(admin.TabularInline):
 
 @admin.register(Resident)
 class ResidentAdmin(PropertyScopedAdmin):
-    property_path = "units__building__property"
-    list_display = ["name", "phone", "user"]
-    search_fields = ["name", "phone", "user__username", "units__number"]
+    """Residents' records, their phone masked for every role (SPEC §3, §7). Holders of
+    `complaints.view_contact_phone` reveal a number with a button (logged); every opening
+    of a record is logged; project managers anonymise departed residents."""
+
+    form = ResidentAdminForm
+    list_display = ["name", "masked_phone", "user"]
     autocomplete_fields = ["user"]
     inlines = [ResidencyInline]
+    actions = ["anonymise_selected"]
+    change_form_template = "admin/buildings/resident/change_form.html"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("user").distinct()
-
-    # Whole phone numbers only for those allowed to see them (SPEC §3: 138****1234).
-
-    @staticmethod
-    def _sees_phones(request) -> bool:
-        return request.user.has_perm("complaints.view_contact_phone")
+        return super().get_queryset(request).select_related("user")
 
     @admin.display(description=_("phone"))
     def masked_phone(self, resident: Resident) -> str:
-        return mask_phone(resident.phone)
-
-    def get_list_display(self, request):
-        if self._sees_phones(request):
-            return self.list_display
-        return ["masked_phone" if name == "phone" else name for name in self.list_display]
+        return mask_phone(resident.phone) if resident.phone else "—"
 
     def get_search_fields(self, request):
-        if self._sees_phones(request):
-            return self.search_fields
-        return [name for name in self.search_fields if name != "phone"]
-
-    def get_readonly_fields(self, request, obj=None):
-        readonly = super().get_readonly_fields(request, obj)
-        return readonly if self._sees_phones(request) else [*readonly, "masked_phone"]
+        # A phone number matches only whole, and only for those who may reveal it:
+        # a partial match would rebuild a number digit by digit.
+        fields = ["name", "user__username", "units__number"]
+        if resident_phone_reveal_allowed(request.user):
+            fields.append("=phone")
+        return fields
 
     def get_fields(self, request, obj=None):
-        fields = super().get_fields(request, obj)
-        return fields if self._sees_phones(request) else [f for f in fields if f != "phone"]
+        fields = ["user", "name"]
+        if obj is not None:
+            fields.append("masked_phone")
+            if obj.anonymised_at is not None:
+                fields.append("anonymised_at")
+        editable = (
+            self.has_add_permission(request)
+            if obj is None
+            else self.has_change_permission(request, obj)
+        )
+        if editable:
+            fields.append("new_phone")
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["masked_phone", "anonymised_at"]
+        # The login of an existing resident is not moved to another person.
+        return readonly if obj is None else [*readonly, "user"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            # Logins that are nobody's yet: neither a resident's nor a staff member's.
+            kwargs["queryset"] = get_user_model()._default_manager.filter(
+                resident__isnull=True, staff_profile__isnull=True, is_active=True
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    # Viewing (logged) and revealing the phone (logged)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/reveal-phone/",
+                self.admin_site.admin_view(self.reveal_phone_view),
+                name="buildings_resident_reveal_phone",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        resident = self.get_object(request, unquote(object_id))
+        extra_context = extra_context or {}
+        if resident is not None:
+            if request.method == "GET":
+                resident_log_view(resident_id=resident.pk, actor=request.user)
+            extra_context["pd_can_reveal"] = bool(resident.phone) and (
+                resident_phone_reveal_allowed(request.user)
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def reveal_phone_view(self, request: HttpRequest, object_id: int):
+        if request.method != "POST":
+            return redirect("admin:buildings_resident_change", object_id)
+        resident = self.get_object(request, str(object_id))
+        if resident is None:
+            raise Http404
+        try:
+            phone = resident_reveal_phone(resident_id=resident.pk, actor=request.user)
+        except ComplaintNotFound:
+            raise Http404 from None
+        except ComplaintError as error:
+            raise PermissionDenied(error.message) from None
+        self.message_user(
+            request,
+            gettext("%(name)s: phone %(phone)s (this view is logged).")
+            % {"name": resident.name, "phone": phone},
+        )
+        return redirect("admin:buildings_resident_change", resident.pk)
+
+    # Anonymising departed residents
+
+    def has_anonymise_permission(self, request) -> bool:
+        return request.user.has_perm(ANONYMISE_PERMISSION)
+
+    @admin.action(description=_("Anonymise selected departed residents"), permissions=["anonymise"])
+    def anonymise_selected(self, request, queryset):
+        form = AnonymiseForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            done = 0
+            for resident_id, name in queryset.values_list("pk", "name"):
+                try:
+                    resident_anonymise(
+                        resident_id=resident_id,
+                        actor=request.user,
+                        reason=form.cleaned_data["reason"],
+                    )
+                except ComplaintError as error:
+                    self.message_user(request, f"{name}: {error.message}", messages.WARNING)
+                else:
+                    done += 1
+            if done:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d resident anonymised.", "%(count)d residents anonymised.", done
+                    )
+                    % {"count": done},
+                    messages.SUCCESS,
+                )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Anonymise departed residents"),
+            "form": form,
+            "residents": queryset[:200],
+            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            "select_across": request.POST.get("select_across", "0"),
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/buildings/resident/anonymise.html", context)

@@ -92,14 +92,23 @@ class Resident(models.Model):
     units = models.ManyToManyField(
         Unit, through="Residency", related_name="residents", verbose_name=_("units")
     )
+    anonymised_at = models.DateTimeField(
+        _("anonymised at"),
+        null=True,
+        blank=True,
+        help_text=_("When the departed resident's name, phone and account were erased."),
+    )
 
     class Meta:
         verbose_name = _("resident")
         verbose_name_plural = _("residents")
         ordering = ["name"]
+        permissions = [
+            ("anonymise_resident", _("Can anonymise a departed resident")),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({mask_phone(self.phone)})"
+        return f"{self.name} ({mask_phone(self.phone)})" if self.phone else self.name
 
 
 class Residency(models.Model):

@@ -3,9 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
-from buildings.admin import PropertyScopedAdmin, ScopedHistoryAdmin
 from complaints import report_admin  # noqa: F401  (registers the report pages)
 from complaints.models import (
     Breach,
@@ -21,10 +19,11 @@ from complaints.models import (
 from complaints.selectors import complaint_list_visible_to
 from complaints.services import notification_mark_read
 from complaints.workspace import ComplaintAdmin
+from staff.admin_scope import PropertyScopedAdmin, ReadOnlyHistoryAdmin, ScopedAdmin
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ScopedAdmin):
     list_display = [
         "code",
         "name_zh_hans",
@@ -45,7 +44,7 @@ admin.site.register(Complaint, ComplaintAdmin)
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(SimpleHistoryAdmin):
+class SlaPolicyAdmin(ReadOnlyHistoryAdmin, ScopedAdmin):
     list_display = [
         "level",
         "first_response",
@@ -63,21 +62,21 @@ class SlaPolicyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PropertySlaOverride)
-class PropertySlaOverrideAdmin(ScopedHistoryAdmin, PropertyScopedAdmin):
+class PropertySlaOverrideAdmin(ReadOnlyHistoryAdmin, PropertyScopedAdmin):
     list_display = ["property", "level", "first_response", "on_site", "resolve"]
     list_select_related = ("property",)
     autocomplete_fields = ["property"]
 
 
 @admin.register(WorkdayOverride)
-class WorkdayOverrideAdmin(admin.ModelAdmin):
+class WorkdayOverrideAdmin(ScopedAdmin):
     list_display = ["date", "is_workday", "name"]
     list_filter = ["is_workday"]
     date_hierarchy = "date"
     search_fields = ["name"]
 
 
-class ComplaintScopedReadOnlyAdmin(admin.ModelAdmin):
+class ComplaintScopedReadOnlyAdmin(ScopedAdmin):
     """Rows hanging off complaints: visible as far as their complaints are, never edited."""
 
     def get_queryset(self, request):
@@ -148,7 +147,7 @@ class SurveyAdmin(ComplaintScopedReadOnlyAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ScopedAdmin):
     """Each user's own notifications; opening the list does not mark them read."""
 
     list_display = ["text", "complaint_link", "created_at", "read_at"]
@@ -197,3 +196,9 @@ class NotificationAdmin(admin.ModelAdmin):
             )
             % {"count": count},
         )
+
+
+from complaints.models import PersonalDataAccess  # noqa: E402
+from complaints.privacy.admin import PersonalDataAccessAdmin  # noqa: E402
+
+admin.site.register(PersonalDataAccess, PersonalDataAccessAdmin)

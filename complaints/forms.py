@@ -226,7 +226,7 @@ class IntakeForm(forms.Form):
         for name, queryset in scoped.items():
             field = self.fields[name]
             field.widget = AutocompleteSelect(
-                Complaint._meta.get_field(name), admin_site, attrs={"style": "width: 24em"}
+                Complaint._meta.get_field(name), admin_site, attrs={"class": "pd-wide-select"}
             )
             field.queryset = queryset  # also gives the new widget its choices
 

@@ -798,24 +798,6 @@ class Notification(models.Model):
         return notification_text(self)
 
 
-class ContactReveal(models.Model):
-    """Each time a staff member unmasks a resident's phone number."""
-
-    complaint = models.ForeignKey(
-        Complaint, on_delete=models.CASCADE, related_name="contact_reveals"
-    )
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    revealed_at = models.DateTimeField(_("revealed at"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("phone number reveal")
-        verbose_name_plural = _("phone number reveals")
-        ordering = ["-revealed_at"]
-
-    def __str__(self) -> str:
-        return f"{self.user} → {self.complaint.reference} {self.revealed_at:%Y-%m-%d %H:%M}"
-
-
 class RepeatMember(models.Model):
     """A complaint that belongs to a repeat problem (重复投诉), kept by `complaints.repeats`."""
 
@@ -870,3 +852,66 @@ class MonthlySnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.month:%Y-%m} {self.property}"
+
+
+class PersonalDataAccess(models.Model):
+    """One access by staff to residents' personal data (SPEC §7, PIPL minimum necessary):
+    a resident's record opened, a phone number revealed, an export, an anonymisation.
+
+    Written only by `complaints.privacy.services.data_access_record`, never changed. The
+    properties are those whose data was reached, stored at the time: the log stays
+    readable by their project managers after residencies end.
+    """
+
+    class Kind(models.TextChoices):
+        VIEW = "view", _("Viewed a resident's record")
+        REVEAL = "reveal", _("Revealed a phone number")
+        EXPORT = "export", _("Exported")
+        ANONYMISE = "anonymise", _("Anonymised a resident")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    resident = models.ForeignKey(
+        Resident,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="data_accesses",
+        verbose_name=_("resident"),
+    )
+    complaint = models.ForeignKey(
+        Complaint,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="data_accesses",
+        verbose_name=_("complaint"),
+    )
+    description = models.CharField(
+        _("file"), max_length=200, blank=True, help_text=_("The exported file.")
+    )
+    details = models.JSONField(
+        _("details"),
+        default=dict,
+        blank=True,
+        help_text=_("What was exported: the filters, the report and month, the complaints."),
+    )
+    row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    properties = models.ManyToManyField(
+        Property, related_name="data_accesses", blank=True, verbose_name=_("properties")
+    )
+
+    class Meta:
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data access log")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {timezone.localtime(self.at):%Y-%m-%d %H:%M}"

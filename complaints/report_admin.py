@@ -13,14 +13,12 @@ else gets 403, and a property outside the reader's scope 404. The figures come f
 Pages, CSV and XLSX are drawn from the same tables, so they show the same numbers.
 """
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -29,8 +27,9 @@ from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 
 from buildings.models import Property
-from complaints import charts
+from complaints import charts, exports
 from complaints.models import Level, MonthlySnapshot
+from complaints.privacy.services import DataAccessKind, data_access_record
 from complaints.reports import (
     month_add,
     month_of,
@@ -38,9 +37,9 @@ from complaints.reports import (
     report_for,
     report_property_ids_for,
 )
+from staff.admin_scope import ScopedAdmin
 
 Kind = MonthlySnapshot.Kind
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # Tables: what the page shows and the exports contain ------------------------------------
@@ -522,59 +521,46 @@ def _about(kind: str, data: dict, snapshot: MonthlySnapshot | None) -> Table:
     return about
 
 
-def export_csv(tables: list[Table]) -> str:
+def export_csv(tables: list[Table], *, filename: str) -> StreamingHttpResponse:
     """Each table as a block: its title, its header, its rows, then an empty line."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # lets Excel read UTF-8
-    writer = csv.writer(buffer)
-    for table in tables:
-        writer.writerow([table.title])
-        writer.writerow([column.label for column in table.columns])
-        for row in table.export_rows():
-            writer.writerow(["" if value is None else value for value in row])
-        writer.writerow([])
-    return buffer.getvalue()
+
+    def rows():
+        for table in tables:
+            yield [table.title]
+            yield [column.label for column in table.columns]
+            yield from table.export_rows()
+            yield []
+
+    return exports.csv_response(rows(), filename=filename)
 
 
-def export_xlsx(tables: list[Table]) -> bytes:
+def export_xlsx(tables: list[Table], *, filename: str) -> HttpResponse:
     """One sheet per table: the title in row 1, the header in row 2, then the rows."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for table in tables:
-        sheet = workbook.create_sheet(_sheet_title(table.title))
-        sheet.append([table.title])
-        sheet["A1"].font = Font(bold=True, size=12)
-        sheet.append([column.label for column in table.columns])
-        for cell in sheet[2]:
-            cell.font = Font(bold=True)
-        for row in table.export_rows():
-            sheet.append(row)
-        for index, column in enumerate(table.columns, start=1):
-            letter = sheet.cell(row=2, column=index).column_letter
-            sheet.column_dimensions[letter].width = 14 if column.kind != "text" else 28
-            if column.kind in ("pct", "dec"):
-                for (cell,) in sheet.iter_rows(min_row=3, min_col=index, max_col=index):
-                    cell.number_format = "0.0"
-        sheet.freeze_panes = "A3"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _sheet_title(title: str) -> str:
-    for character in "[]:*?/\\":
-        title = title.replace(character, " ")
-    return title[:31]
+    return exports.xlsx_response(
+        [
+            exports.Sheet(
+                title=table.title,
+                heading=table.title,
+                header=[column.label for column in table.columns],
+                rows=table.export_rows(),
+                number_formats={
+                    index: "0.0"
+                    for index, column in enumerate(table.columns)
+                    if column.kind in ("pct", "dec")
+                },
+                widths=[28 if column.kind == "text" else 14 for column in table.columns],
+            )
+            for table in tables
+        ],
+        filename=filename,
+    )
 
 
 # The admin --------------------------------------------------------------------------------
 
 
 @admin.register(MonthlySnapshot)
-class MonthlySnapshotAdmin(admin.ModelAdmin):
+class MonthlySnapshotAdmin(ScopedAdmin):
     """Published months, read-only, and the report pages (see the module docstring)."""
 
     list_display = ["month_label", "kind", "property", "published_at", "report_link"]
@@ -730,11 +716,24 @@ class MonthlySnapshotAdmin(admin.ModelAdmin):
 
     def export_view(self, request: HttpRequest, kind: str, fmt: str):
         chosen, month, _properties, data, snapshot = self._report(request, kind)
-        tables = [_about(kind, data, snapshot), *TABLES[kind](data)]
+        tables = TABLES[kind](data)
         stem = f"{'red-black' if kind == Kind.RED_BLACK else 'analysis'}-{chosen.pk}-{month:%Y-%m}"
+        filename = f"{stem}.{fmt}"
+        data_access_record(
+            actor=request.user,
+            kind=DataAccessKind.EXPORT,
+            property_ids=[chosen.pk],
+            description=filename,
+            details={
+                "report": kind,
+                "property": chosen.pk,
+                "month": f"{month:%Y-%m}",
+                "format": fmt,
+                "published": snapshot is not None,
+            },
+            row_count=sum(len(table.rows) for table in tables),
+        )
+        tables = [_about(kind, data, snapshot), *tables]
         if fmt == "csv":
-            response = HttpResponse(export_csv(tables), content_type="text/csv; charset=utf-8")
-        else:
-            response = HttpResponse(export_xlsx(tables), content_type=XLSX_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
-        return response
+            return export_csv(tables, filename=filename)
+        return export_xlsx(tables, filename=filename)

@@ -13,12 +13,21 @@ from staff.selectors import property_ids_visible_to
 
 
 def complaint_list_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Complaint]:
-    """Staff see their properties' complaints; a resident sees the complaints they filed."""
+    """The one visibility rule (SPEC §7), for every page, photo, export, report and API.
+
+    Staff see their properties' complaints, except handlers: they see their team's and
+    those assigned to them. A resident sees the complaints they filed.
+    """
     if not user.is_authenticated or not user.is_active:
         return Complaint.objects.none()
-    return Complaint.objects.filter(
-        Q(property_id__in=property_ids_visible_to(user)) | Q(resident__user_id=user.pk)
-    )
+    staff = Q(property_id__in=property_ids_visible_to(user))
+    profile = getattr(user, "staff_profile", None)
+    if profile is not None and profile.role == Role.HANDLER and not user.is_superuser:
+        mine = Q(assignee_id=user.pk)
+        if profile.team_id is not None:
+            mine |= Q(team_id=profile.team_id)
+        staff &= mine
+    return Complaint.objects.filter(staff | Q(resident__user_id=user.pk))
 
 
 def complaint_list_for_resident(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Complaint]:
@@ -86,21 +95,9 @@ def queue_condition(queue: str, *, user: AbstractBaseUser, now: datetime) -> Q:
     return conditions[Queue(queue)]
 
 
-def complaint_list_for_staff(user: AbstractBaseUser) -> QuerySet[Complaint]:
-    """What the admin lists: the user's properties; a handler only what their team handles."""
-    queryset = complaint_list_visible_to(user)
-    profile = getattr(user, "staff_profile", None)
-    if profile is not None and profile.role == Role.HANDLER and not user.is_superuser:
-        mine = Q(assignee_id=user.pk)
-        if profile.team_id is not None:
-            mine |= Q(team_id=profile.team_id)
-        queryset = queryset.filter(mine)
-    return queryset
-
-
 def complaint_queue_counts(user: AbstractBaseUser, *, now: datetime) -> dict[str, int]:
     """Every queue's size in one aggregate query."""
-    return complaint_list_for_staff(user).aggregate(
+    return complaint_list_visible_to(user).aggregate(
         **{
             queue.value: Count("pk", filter=queue_condition(queue, user=user, now=now))
             for queue in Queue

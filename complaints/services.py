@@ -33,7 +33,6 @@ from complaints.models import (
     Category,
     Channel,
     Complaint,
-    ContactReveal,
     Hold,
     Level,
     Notification,
@@ -44,6 +43,7 @@ from complaints.models import (
 )
 from complaints.notifications import notification_build, notifications_save
 from complaints.photos import MAX_PHOTOS_PER_COMPLAINT, photo_process
+from complaints.privacy.services import DataAccessKind, data_access_record
 from complaints.repeats import repeat_key, repeat_members_refresh
 from complaints.selectors import complaint_get_for_update
 from staff.models import Team
@@ -713,8 +713,14 @@ def notification_mark_read(*, user: AbstractBaseUser, notification_ids: Iterable
 @transaction.atomic
 def complaint_reveal_contact(*, complaint_id: int, actor: AbstractBaseUser) -> str:
     """The resident's whole phone number, for the owner or staff allowed to see it (agents,
-    project managers); every reveal is logged."""
+    project managers); every reveal is logged in the personal data access log."""
     complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
     _refuse(rules.reveal_contact_refusal(complaint, actor))
-    ContactReveal.objects.create(complaint=complaint, user=actor)
+    data_access_record(
+        actor=actor,
+        kind=DataAccessKind.REVEAL,
+        complaint_id=complaint.pk,
+        resident_id=complaint.resident_id,
+        property_ids=[complaint.property_id],
+    )
     return complaint.contact_phone

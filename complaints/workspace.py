@@ -1,7 +1,6 @@
 """The staff workspace: the complaint admin with queues, SLA badges, action buttons,
 intake on behalf, bulk dispatch and CSV export. Every action calls a service."""
 
-import csv
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,7 +15,6 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseRedirect,
-    StreamingHttpResponse,
 )
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -26,17 +24,18 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
-from buildings.admin import ScopedHistoryAdmin
 from buildings.models import mask_phone
-from complaints import forms, rules, services, sla
+from complaints import exports, forms, rules, services, sla
 from complaints.exceptions import AlreadyAccepted, ComplaintError, InvalidInput
 from complaints.models import Breach, Complaint, Deadline, Hold, Photo
+from complaints.privacy.services import DataAccessKind, data_access_record
 from complaints.selectors import (
     Queue,
-    complaint_list_for_staff,
+    complaint_list_visible_to,
     complaint_repeats,
     queue_condition,
 )
+from staff.admin_scope import ReadOnlyHistoryAdmin, ScopedAdmin
 from staff.models import Team
 from staff.selectors import property_ids_visible_to, user_display_name
 
@@ -325,12 +324,7 @@ CSV_COLUMNS = [
 ]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-class ComplaintAdmin(ScopedHistoryAdmin):
+class ComplaintAdmin(ReadOnlyHistoryAdmin, ScopedAdmin):
     list_display = [
         "reference_link",
         "sla_badge",
@@ -437,7 +431,7 @@ class ComplaintAdmin(ScopedHistoryAdmin):
         css = {"all": ["complaints/workspace.css"]}
 
     def get_queryset(self, request):
-        return complaint_list_for_staff(request.user).select_related(*self.list_select_related)
+        return complaint_list_visible_to(request.user).select_related(*self.list_select_related)
 
     def get_search_results(self, request, queryset, search_term):
         # Residents and staff quote the reference (TS00000042), not the row id.
@@ -529,13 +523,16 @@ class ComplaintAdmin(ScopedHistoryAdmin):
             extra_context["pd_can_reveal"] = (
                 rules.reveal_contact_refusal(complaint, request.user) is None
             )
-            extra_context["pd_repeats"] = complaint_repeats(
-                property_id=complaint.property_id,
-                unit_id=complaint.unit_id,
-                building_id=complaint.building_id,
-                category_id=complaint.category_id,
-                around=complaint.created_at,
-                exclude_id=complaint.pk,
+            extra_context["pd_repeats"] = (
+                complaint_repeats(
+                    property_id=complaint.property_id,
+                    unit_id=complaint.unit_id,
+                    building_id=complaint.building_id,
+                    category_id=complaint.category_id,
+                    around=complaint.created_at,
+                    exclude_id=complaint.pk,
+                )
+                & self.get_queryset(request)
             )[:10]
             member = getattr(complaint, "repeat", None)
             extra_context["pd_repeat_since"] = member.since if member else None
@@ -635,12 +632,15 @@ class ComplaintAdmin(ScopedHistoryAdmin):
                 data = form.cleaned_data
                 place_building = data["unit"].building if data["unit"] else data["building"]
                 repeats = list(
-                    complaint_repeats(
-                        property_id=place_building.property_id,
-                        unit_id=data["unit"].pk if data["unit"] else None,
-                        building_id=place_building.pk,
-                        category_id=data["category"].pk if data["category"] else None,
-                        around=timezone.now(),
+                    (
+                        complaint_repeats(
+                            property_id=place_building.property_id,
+                            unit_id=data["unit"].pk if data["unit"] else None,
+                            building_id=place_building.pk,
+                            category_id=data["category"].pk if data["category"] else None,
+                            around=timezone.now(),
+                        )
+                        & complaint_list_visible_to(request.user)
                     ).select_related("category")[:10]
                 )
                 merge_into = request.POST.get("merge_into", "")
@@ -762,40 +762,45 @@ class ComplaintAdmin(ScopedHistoryAdmin):
 
     @admin.action(description=gettext_lazy("Export selected to CSV"))
     def export_csv(self, request, queryset) -> HttpResponse:
-        writer = csv.writer(_Echo())
-
-        def cell(value: str) -> str:
-            # A resident's text starting like a formula must not run in a spreadsheet.
-            return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
+        """Stream the selected complaints, phones masked whoever exports; the export is
+        logged (filters, complaints, row count) before the first row is sent."""
+        selected = list(queryset.values_list("pk", "property_id"))
+        data_access_record(
+            actor=request.user,
+            kind=DataAccessKind.EXPORT,
+            property_ids={property_id for _pk, property_id in selected},
+            description="complaints.csv",
+            details={
+                "filters": request.GET.urlencode(),
+                "select_across": request.POST.get("select_across") == "1",
+                "complaints": sorted(pk for pk, _property_id in selected),
+            },
+            row_count=len(selected),
+        )
 
         def rows():
-            yield "\ufeff"  # lets Excel read UTF-8
-            yield writer.writerow([str(label) for _name, label in CSV_COLUMNS])
+            yield [str(label) for _name, label in CSV_COLUMNS]
             for complaint in queryset.select_related(*self.list_select_related).iterator(
                 chunk_size=500
             ):
-                yield writer.writerow(
-                    [
-                        complaint.reference,
-                        complaint.get_state_display(),
-                        complaint.get_level_display() if complaint.level else "",
-                        str(complaint.category or ""),
-                        complaint.property.name,
-                        cell(complaint.location_display),
-                        cell(complaint.description),
-                        mask_phone(complaint.contact_phone) if complaint.contact_phone else "",
-                        str(complaint.owner or ""),
-                        str(complaint.team or ""),
-                        timezone.localtime(complaint.created_at).isoformat(),
-                        timezone.localtime(complaint.next_due_at).isoformat()
-                        if complaint.next_due_at
-                        else "",
-                        timezone.localtime(complaint.closed_at).isoformat()
-                        if complaint.closed_at
-                        else "",
-                    ]
-                )
+                yield [
+                    complaint.reference,
+                    complaint.get_state_display(),
+                    complaint.get_level_display() if complaint.level else "",
+                    str(complaint.category or ""),
+                    complaint.property.name,
+                    complaint.location_display,
+                    complaint.description,
+                    mask_phone(complaint.contact_phone) if complaint.contact_phone else "",
+                    str(complaint.owner or ""),
+                    str(complaint.team or ""),
+                    _local_iso(complaint.created_at),
+                    _local_iso(complaint.next_due_at),
+                    _local_iso(complaint.closed_at),
+                ]
 
-        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="complaints.csv"'
-        return response
+        return exports.csv_response(rows(), filename="complaints.csv")
+
+
+def _local_iso(moment: datetime | None) -> str:
+    return timezone.localtime(moment).isoformat() if moment is not None else ""

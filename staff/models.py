@@ -84,6 +84,7 @@ class StaffProfile(models.Model):
         verbose_name = _("staff profile")
         verbose_name_plural = _("staff profiles")
         ordering = ["user__username"]
+        permissions = [("grant_access", _("Can grant roles and properties"))]
 
     def __str__(self) -> str:
         from staff.selectors import user_display_name

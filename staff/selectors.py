@@ -34,6 +34,43 @@ def property_ids_visible_to(user: AbstractBaseUser | AnonymousUser) -> frozenset
     return ids
 
 
+# How each scoped model reaches its property. Paths through a to-many relation can repeat
+# rows, so the queryset is made distinct.
+PROPERTY_PATHS = {
+    "buildings.property": "pk",
+    "buildings.building": "property",
+    "buildings.unit": "building__property",
+    "buildings.resident": "units__building__property",
+    "buildings.residency": "unit__building__property",
+    "staff.team": "property",
+    "staff.staffprofile": "properties",
+    "complaints.propertyslaoverride": "property",
+}
+TO_MANY_PATHS = {"units__building__property", "properties"}
+
+
+def property_path(model) -> str | None:
+    """The lookup from `model` to its property, or None for data that is not scoped."""
+    label = model._meta.label_lower
+    if label == get_user_model()._meta.label_lower:
+        return "staff_profile__properties"
+    return PROPERTY_PATHS.get(label)
+
+
+def scoped_to_properties(queryset: QuerySet, user: AbstractBaseUser | AnonymousUser) -> QuerySet:
+    """The rows of `queryset` that belong to the properties this user may see: the admin's
+    lists, change pages and every foreign-key or many-to-many choice use it."""
+    path = property_path(queryset.model)
+    if path is None:
+        raise LookupError(f"{queryset.model._meta.label} has no property path")
+    if user.is_active and user.is_superuser:
+        return queryset
+    queryset = queryset.filter(**{f"{path}__in": property_ids_visible_to(user)})
+    if path in TO_MANY_PATHS or path == "staff_profile__properties":
+        queryset = queryset.distinct()
+    return queryset
+
+
 def user_display_name(user: AbstractBaseUser) -> str:
     """Chinese names family name first without a space (李建华), others "Jane Doe"."""
     first, last = user.first_name.strip(), user.last_name.strip()

@@ -25,4 +25,5 @@ urlpatterns = [
     path("portal/complaints/<int:pk>/reopen/", views.complaint_reopen, name="complaint_reopen"),
     path("portal/complaints/<int:pk>/survey/", views.complaint_survey, name="complaint_survey"),
     path("portal/notifications/", views.notification_list, name="notifications"),
+    path("portal/my-data/", views.my_data, name="my_data"),
 ]

@@ -10,9 +10,11 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, translate_url
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_fsm import has_transition_perm
@@ -24,6 +26,7 @@ from complaints.models import Complaint, Notification, State
 from complaints.notifications import unread_count
 from complaints.portal import display
 from complaints.portal.forms import ComplaintForm, ReopenForm, SurveyForm, WithdrawForm
+from complaints.portal.my_data import resident_own_data
 from complaints.portal.ratelimit import submission_allowed, submissions_per_hour
 from complaints.selectors import complaint_list_for_resident
 
@@ -375,3 +378,15 @@ def notification_list(request: HttpRequest) -> HttpResponse:
         user=request.user, notification_ids=[item.pk for item in items if item.read_at is None]
     )
     return render(request, "portal/notifications.html", _base_context(request, rows=rows))
+
+
+@resident_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    """Download everything kept about me as one JSON file (see `portal.my_data`)."""
+    data = resident_own_data(request.resident)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"propertydesk-my-data-{timezone.localdate():%Y-%m-%d}.json"
+    )
+    response["Cache-Control"] = "no-store"
+    return response

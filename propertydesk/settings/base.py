@@ -1,9 +1,11 @@
 """Settings shared by every environment; everything that differs comes from the environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -19,6 +21,11 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -38,13 +45,17 @@ INSTALLED_APPS = [
     "simple_history",
     "django_q",
     "rest_framework",
+    "axes",
+    "csp",
     "buildings",
     "staff",
     "complaints",
+    "security",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -54,6 +65,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "security.sessions.StaffIdleTimeoutMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "propertydesk.urls"
@@ -125,6 +139,54 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+# Where Django's login goes when `next` is missing or unsafe (another host): only the
+# admin login uses it, the portal login sends residents and staff on by itself.
+LOGIN_REDIRECT_URL = "admin:index"
+
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out username or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Password guessing (django-axes): failures are counted per client address and, apart,
+# per username; either count reaching the limit refuses every login from that address or
+# to that account, the right password included, until the cool-off has passed since the
+# last failure (LOGIN_LOCKOUT_MINUTES=0: until someone unlocks it in the admin).
+def lockout_cool_off() -> timedelta | None:
+    minutes = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+    return timedelta(minutes=minutes) if minutes > 0 else None
+
+
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = lockout_cool_off()
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# A successful login does not clear the counts: axes would clear every failure from that
+# address, so one account of one's own would reset the guessing at everyone else's.
+AXES_RESET_ON_SUCCESS = False
+AXES_CLIENT_IP_CALLABLE = "security.lockout.client_ip_address"
+AXES_LOCKOUT_CALLABLE = "security.lockout.lockout_response"
+# security/admin.py registers the attempts, scoped to the properties of who looks.
+AXES_ENABLE_ADMIN = False
+# Reverse proxies in front of the web processes that append the client's address to
+# X-Forwarded-For; 0 (the default) trusts no header and counts REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Staff sessions end after this long without a request; residents keep Django's default.
+STAFF_SESSION_IDLE_MINUTES = env_int("STAFF_SESSION_IDLE_MINUTES", 30)
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

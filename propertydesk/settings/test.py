@@ -13,3 +13,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}
+# Django's test client logs in without a request, which django-axes refuses; the lockout
+# tests switch it on (axes reads AXES_ENABLED at each call).
+AXES_ENABLED = False

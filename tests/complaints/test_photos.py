@@ -10,6 +10,7 @@ from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from factories import (
     ComplaintFactory,
     image_bytes,
@@ -20,6 +21,7 @@ from factories import (
 from PIL import Image
 
 from complaints.exceptions import InvalidInput
+from complaints.models import Complaint
 from complaints.photos import MAX_PHOTO_BYTES, photo_orphans_delete, photo_process
 
 GPS_IFD = 0x8825
@@ -171,7 +173,7 @@ def fetch(client, user, photo, variant="image"):
     return response
 
 
-@pytest.mark.parametrize("viewer", ["agent", "handler", "supervisor", "project_manager"])
+@pytest.mark.parametrize("viewer", ["agent", "team_leader", "supervisor", "project_manager"])
 @pytest.mark.parametrize("variant", ["image", "thumbnail"])
 def test_staff_of_the_property_see_the_photo(request, client, photo, viewer, variant):
     """Staff of the complaint's property get the JPEG, privately cached and not sniffable."""
@@ -182,6 +184,20 @@ def test_staff_of_the_property_see_the_photo(request, client, photo, viewer, var
     assert response["Cache-Control"] == "private, max-age=3600"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert Image.open(io.BytesIO(response.content_bytes)).format == "JPEG"
+
+
+def test_handler_sees_the_photos_of_their_teams_complaints_only(
+    client, photo, handler, environment
+):
+    """A handler gets the photo once the complaint is their team's; before, a 404."""
+    complaints = Complaint.objects.filter(pk=photo.complaint_id)
+    assert fetch(client, handler, photo).status_code == 404
+
+    complaints.update(team=environment, resolve_due=timezone.now())
+    assert fetch(client, handler, photo).status_code == 404
+
+    complaints.update(team=handler.staff_profile.team)
+    assert fetch(client, handler, photo).status_code == 200
 
 
 def test_resident_who_filed_it_sees_the_photo(client, photo, resident):

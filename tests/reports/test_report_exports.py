@@ -10,6 +10,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 from report_month import FEBRUARY, at
 
+from complaints.models import PersonalDataAccess
 from complaints.reports import analysis_compute, red_black_compute, snapshots_publish
 
 pytestmark = pytest.mark.django_db
@@ -19,13 +20,20 @@ def export(client, name: str, prop, fmt: str):
     with translation.override("en"):
         url = reverse(f"admin:complaints_monthlysnapshot_{name}_{fmt}")
     response = client.get(url, {"month": "2025-02", "property": prop.pk})
-    assert response.status_code == 200, response.content[:500]
+    assert response.status_code == 200
     return response
+
+
+def body(response) -> bytes:
+    """The file: the CSV is streamed, the XLSX is not."""
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
 
 
 def csv_tables(response) -> dict[str, list[list[str]]]:
     """{title: [header, row, …]} from the blocks of the CSV export."""
-    text = response.content.decode("utf-8-sig")
+    text = body(response).decode("utf-8-sig")
     tables, block = {}, []
     for row in csv.reader(io.StringIO(text)):
         if not row:
@@ -38,7 +46,7 @@ def csv_tables(response) -> dict[str, list[list[str]]]:
 
 
 def xlsx_tables(response) -> dict[str, list[list]]:
-    workbook = load_workbook(io.BytesIO(response.content))
+    workbook = load_workbook(io.BytesIO(body(response)))
     return {
         sheet.cell(1, 1).value: [list(row) for row in sheet.iter_rows(min_row=2, values_only=True)]
         for sheet in workbook.worksheets
@@ -180,6 +188,69 @@ def test_export_of_a_published_month_uses_the_snapshot(supervisor_client, month,
     assert about["Status"].startswith("Published 2025-03-01 01:00")
     total = dict(zip(*tables["Property total"], strict=True))
     assert total["On time (%)"] == "70.0"
+
+
+TEAM_FORMULA = '=HYPERLINK("http://x","y")'
+BUILDING_FORMULA = "=1+2"
+
+
+@pytest.fixture
+def formula_names(month, engineering, building):
+    """Engineering renamed to a HYPERLINK formula, Building 3 to a sum."""
+    engineering.name = TEAM_FORMULA
+    engineering.save()
+    building.name = BUILDING_FORMULA
+    building.save()
+
+
+def xlsx_cells(response) -> list:
+    """Every cell of every sheet of the XLSX export."""
+    workbook = load_workbook(io.BytesIO(body(response)))
+    return [cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row]
+
+
+@pytest.mark.parametrize("name", ["red_black", "analysis"])
+def test_csv_exports_write_formula_names_inert(supervisor_client, formula_names, prop, name):
+    """A team named like a formula (red/black list) and a building named like one
+    (analysis: hot spots) are written with the apostrophe that keeps them text; no cell
+    of the file starts like a formula."""
+    tables = csv_tables(export(supervisor_client, name, prop, "csv"))
+
+    cells = [cell for rows in tables.values() for row in rows for cell in row]
+    if name == "red_black":
+        assert f"'{TEAM_FORMULA}" in [row[2] for row in tables["Teams"][1:]]
+    else:
+        assert f"'{BUILDING_FORMULA}" in [row[0] for row in tables["Hot spots by building"][1:]]
+    assert TEAM_FORMULA not in cells
+    assert BUILDING_FORMULA not in cells
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "@")]
+
+
+@pytest.mark.parametrize("name", ["red_black", "analysis"])
+def test_xlsx_exports_store_formula_names_as_text(supervisor_client, formula_names, prop, name):
+    """In the XLSX the names are string cells holding the literal text, never formulas;
+    the figures stay numeric cells."""
+    cells = xlsx_cells(export(supervisor_client, name, prop, "xlsx"))
+
+    assert not [cell for cell in cells if cell.data_type == "f"]
+    literal = TEAM_FORMULA if name == "red_black" else BUILDING_FORMULA
+    named = [cell for cell in cells if cell.value == literal]
+    assert named
+    assert {(cell.data_type, cell.quotePrefix) for cell in named} == {("s", True)}
+    assert any(cell.data_type == "n" and isinstance(cell.value, float) for cell in cells)
+
+
+def test_each_export_is_logged(supervisor_client, supervisor, month, prop):
+    """Downloading a report writes one export row to the personal data access log."""
+    export(supervisor_client, "red_black", prop, "csv")
+    export(supervisor_client, "analysis", prop, "xlsx")
+
+    rows = PersonalDataAccess.objects.filter(kind=PersonalDataAccess.Kind.EXPORT).order_by("pk")
+    assert [(row.user, row.description) for row in rows] == [
+        (supervisor, f"red-black-{prop.pk}-2025-02.csv"),
+        (supervisor, f"analysis-{prop.pk}-2025-02.xlsx"),
+    ]
+    assert all(row.row_count > 0 for row in rows)
 
 
 def _pct(rate):

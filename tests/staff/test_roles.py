@@ -2,10 +2,11 @@
 user may see; scheduled jobs act as a system user."""
 
 import pytest
-from django.contrib.auth.models import AnonymousUser, Group
+from django.contrib.auth.models import AnonymousUser, Group, Permission
 from factories import AgentFactory, UserFactory
 
 from staff.models import Role, StaffProfile
+from staff.roles import ROLE_PERMISSIONS, roles_sync
 from staff.selectors import SYSTEM_USERNAME, property_ids_visible_to, system_user
 from staff.services import staff_profile_set_role
 
@@ -72,12 +73,43 @@ def test_project_manager_permissions():
             "transfer_complaint",
             "override_owner",
             "handle_complaint",
-            "change_category",
             "change_team",
+            "grant_access",
         }
         <= perms
     )
     assert "delete_complaint" not in perms
+
+
+def test_categories_and_the_calendar_are_headquarters_data():
+    """Categories, HQ's SLA policies and the working-day calendar apply to every property:
+    no role may change them, only superusers."""
+    for role in Role.values:
+        perms = codenames(role)
+        for model in ("category", "slapolicy", "workdayoverride"):
+            assert not {f"add_{model}", f"change_{model}", f"delete_{model}"} & perms, role
+
+
+def test_only_project_managers_grant_roles_and_properties():
+    """`staff.grant_access` is the one permission that grants roles and properties."""
+    holders = {role for role in Role.values if "grant_access" in codenames(role)}
+
+    assert holders == {Role.PROJECT_MANAGER}
+
+
+def test_each_role_holds_exactly_its_declared_permissions():
+    """After migrate every role group holds exactly the set declared in staff/roles.py;
+    a permission added by hand is removed by the next sync."""
+    for role, names in ROLE_PERMISSIONS.items():
+        group = Group.objects.get(name=role)
+        held = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
+        assert held == set(names), role
+
+    group = Group.objects.get(name=Role.SUPERVISOR)
+    group.permissions.add(Permission.objects.get(codename="change_complaint"))
+    roles_sync()
+
+    assert "change_complaint" not in codenames(Role.SUPERVISOR)
 
 
 def test_supervisor_only_reads():

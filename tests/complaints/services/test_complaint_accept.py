@@ -76,12 +76,13 @@ def test_withdrawn_complaint_cannot_be_accepted(now, walk, agent):
 
 @pytest.mark.parametrize("role", ["handler", "supervisor", "resident"])
 def test_roles_without_accept_permission_are_refused(request, now, complaint, role):
-    """Handlers, supervisors and the resident who filed it cannot accept (NotAllowed)."""
+    """Supervisors and the resident who filed it cannot accept (NotAllowed); a handler
+    does not even find a complaint that is not their team's (ComplaintNotFound)."""
     actor = request.getfixturevalue(role)
     actor = actor.user if role == "resident" else actor
     before = snapshot(complaint)
 
-    with pytest.raises(NotAllowed):
+    with pytest.raises(ComplaintNotFound if role == "handler" else NotAllowed):
         complaint_accept(complaint_id=complaint.pk, actor=actor)
 
     assert snapshot(complaint) == before

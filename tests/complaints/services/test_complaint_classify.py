@@ -52,10 +52,11 @@ def test_wrong_state_is_refused(now, walk, agent, category, state):
 
 @pytest.mark.parametrize("role", ["handler", "supervisor"])
 def test_roles_without_classify_permission_are_refused(request, now, accepted, category, role):
-    """Handlers and supervisors cannot classify (NotAllowed)."""
+    """Supervisors cannot classify (NotAllowed); a handler does not even find a complaint
+    that is not their team's (ComplaintNotFound)."""
     before = snapshot(accepted)
 
-    with pytest.raises(NotAllowed):
+    with pytest.raises(ComplaintNotFound if role == "handler" else NotAllowed):
         complaint_classify(
             complaint_id=accepted.pk, actor=request.getfixturevalue(role), category=category
         )

@@ -107,8 +107,9 @@ def test_wrong_state_is_refused(now, walk, agent, engineering, state):
 
 @pytest.mark.parametrize("role", ["handler", "supervisor"])
 def test_roles_without_dispatch_permission_are_refused(request, now, classified, engineering, role):
-    """Handlers and supervisors cannot dispatch (NotAllowed)."""
-    with pytest.raises(NotAllowed):
+    """Supervisors cannot dispatch (NotAllowed); a handler does not even find a complaint
+    that is not their team's (ComplaintNotFound)."""
+    with pytest.raises(ComplaintNotFound if role == "handler" else NotAllowed):
         complaint_dispatch(
             complaint_id=classified.pk, actor=request.getfixturevalue(role), team=engineering
         )

@@ -49,11 +49,11 @@ def test_team_leader_may_handle(now, dispatched, team_leader):
 
 
 def test_handler_of_another_team_is_refused(now, dispatched, environment):
-    """A handler outside the dispatched team cannot record the work (NotAllowed)."""
+    """A handler outside the dispatched team does not find the complaint at all."""
     gardener = HandlerFactory(team=environment)
     before = snapshot(dispatched)
 
-    with pytest.raises(NotAllowed):
+    with pytest.raises(ComplaintNotFound):
         complaint_handle(complaint_id=dispatched.pk, actor=gardener, note="Done")
 
     assert snapshot(dispatched) == before
@@ -69,13 +69,13 @@ def test_roles_without_handle_permission_are_refused(request, now, dispatched, r
 
 
 @pytest.mark.parametrize("state", [State.CLASSIFIED, State.HANDLED, State.REOPENED])
-def test_wrong_state_is_refused(now, walk, handler, state):
+def test_wrong_state_is_refused(now, walk, team_leader, state):
     """Only a dispatched complaint can be handled: WrongState otherwise."""
     complaint = walk(state)
     before = snapshot(complaint)
 
     with pytest.raises(WrongState):
-        complaint_handle(complaint_id=complaint.pk, actor=handler, note="Done")
+        complaint_handle(complaint_id=complaint.pk, actor=team_leader, note="Done")
 
     assert snapshot(complaint) == before
 

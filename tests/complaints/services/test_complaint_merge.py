@@ -154,8 +154,9 @@ def test_wrong_state_is_refused(now, walk, original, agent, state):
 
 @pytest.mark.parametrize("role", ["handler", "supervisor"])
 def test_roles_without_merge_permission_are_refused(request, now, complaint, original, role):
-    """Handlers and supervisors cannot merge (NotAllowed)."""
-    with pytest.raises(NotAllowed):
+    """Supervisors cannot merge (NotAllowed); a handler does not even find a complaint
+    that is not their team's (ComplaintNotFound)."""
+    with pytest.raises(ComplaintNotFound if role == "handler" else NotAllowed):
         complaint_merge(
             complaint_id=complaint.pk, actor=request.getfixturevalue(role), into_id=original.pk
         )

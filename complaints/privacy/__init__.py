@@ -1,0 +1,4 @@
+"""Personal data under the PIPL minimum-necessary principle (SPEC §7): the log of staff
+access to residents' personal data — who, when, what kind, which resident, complaint or
+export. `services` is its one writer, `selectors` says who reads which rows, `admin` shows
+it read-only."""

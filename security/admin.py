@@ -1,0 +1,58 @@
+"""Failed logins in the admin: project managers see and clear (unlock) those of the people
+in their properties, superusers all of them. Replaces django-axes' own admin
+(AXES_ENABLE_ADMIN = False), which would show everyone's to anyone with the permission."""
+
+from axes.admin import AccessAttemptAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessLog
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy, ngettext
+
+from security import services
+from security.selectors import access_attempt_list_for
+
+
+@admin.register(AccessAttempt)
+class ScopedAccessAttemptAdmin(AccessAttemptAdmin):
+    actions = ["unlock", "cleanup_expired_attempts"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AccessAttempt]:
+        ordering = self.get_ordering(request) or AccessAttempt._meta.ordering
+        return access_attempt_list_for(request.user).order_by(*ordering)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def get_actions(self, request: HttpRequest) -> dict:
+        actions = super().get_actions(request)
+        # "Unlock" is the one way to clear; the expired-attempts clean-up is site-wide.
+        actions.pop("delete_selected", None)
+        if not request.user.is_superuser:
+            actions.pop("cleanup_expired_attempts", None)
+        return actions
+
+    @admin.action(
+        permissions=["delete"],
+        description=gettext_lazy("Unlock: clear the selected failed log-ins"),
+    )
+    def unlock(self, request: HttpRequest, queryset: QuerySet[AccessAttempt]) -> None:
+        self.log_deletions(request, queryset)
+        count = services.access_attempts_clear(
+            attempt_ids=list(queryset.values_list("pk", flat=True)), actor=request.user
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d failed log-in record cleared.",
+                "%(count)d failed log-in records cleared.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+# Successful logins with address and browser, kept by axes: superusers only (no role
+# has its permissions).
+admin.site.register(AccessLog, AccessLogAdmin)

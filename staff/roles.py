@@ -1,0 +1,134 @@
+"""Each role's exact permission set. This is the one place roles are defined: after every
+`migrate` the role groups are made to hold exactly these permissions (idempotent)."""
+
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+
+from staff.models import Role
+
+VIEW_PLACES = [
+    "buildings.view_property",
+    "buildings.view_building",
+    "buildings.view_unit",
+    "buildings.view_resident",
+    "buildings.view_residency",
+]
+VIEW_STAFF = ["staff.view_team", "staff.view_staffprofile"]
+VIEW_COMPLAINTS = [
+    "complaints.view_category",
+    "complaints.view_complaint",
+    "complaints.view_photo",
+    "complaints.view_breach",
+    "complaints.view_hold",
+]
+VIEW_SLA = [
+    "complaints.view_slapolicy",
+    "complaints.view_propertyslaoverride",
+    "complaints.view_workdayoverride",
+    "complaints.view_survey",
+]
+MANAGE_RESIDENTS = [
+    "buildings.add_resident",
+    "buildings.change_resident",
+    "buildings.add_residency",
+    "buildings.change_residency",
+    "buildings.delete_residency",
+]
+OWNER_ACTIONS = [
+    "complaints.accept_complaint",
+    "complaints.classify_complaint",
+    "complaints.dispatch_complaint",
+    "complaints.close_complaint",
+]
+HANDLER = [
+    "buildings.view_property",
+    "buildings.view_building",
+    "buildings.view_unit",
+    *VIEW_COMPLAINTS,
+    "complaints.add_photo",
+    "complaints.handle_complaint",
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.AGENT: [
+        *VIEW_PLACES,
+        *VIEW_STAFF,
+        *VIEW_COMPLAINTS,
+        *VIEW_SLA,
+        *MANAGE_RESIDENTS,
+        *OWNER_ACTIONS,
+        "complaints.add_complaint",
+        "complaints.add_photo",
+        "complaints.revisit_complaint",
+        "complaints.reopen_complaint",
+        "complaints.merge_complaint",
+        "complaints.view_contact_phone",
+    ],
+    Role.HANDLER: HANDLER,
+    Role.TEAM_LEADER: [*HANDLER, *VIEW_STAFF, *VIEW_SLA, *OWNER_ACTIONS],
+    Role.PROJECT_MANAGER: [
+        *VIEW_PLACES,
+        *VIEW_STAFF,
+        *VIEW_COMPLAINTS,
+        *VIEW_SLA,
+        *MANAGE_RESIDENTS,
+        *OWNER_ACTIONS,
+        "buildings.change_property",
+        "buildings.add_building",
+        "buildings.change_building",
+        "buildings.add_unit",
+        "buildings.change_unit",
+        "buildings.anonymise_resident",
+        "complaints.view_personaldataaccess",
+        "staff.add_team",
+        "staff.change_team",
+        "staff.change_staffprofile",
+        "staff.grant_access",
+        "complaints.add_propertyslaoverride",
+        "complaints.change_propertyslaoverride",
+        "complaints.delete_propertyslaoverride",
+        "complaints.add_complaint",
+        "complaints.add_photo",
+        "complaints.handle_complaint",
+        "complaints.revisit_complaint",
+        "complaints.reopen_complaint",
+        "complaints.merge_complaint",
+        "complaints.transfer_complaint",
+        "complaints.override_owner",
+        "complaints.view_contact_phone",
+        "complaints.view_monthlysnapshot",
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
+    ],
+    Role.SUPERVISOR: [
+        *VIEW_PLACES,
+        *VIEW_STAFF,
+        *VIEW_COMPLAINTS,
+        *VIEW_SLA,
+        "complaints.view_monthlysnapshot",
+    ],
+}
+
+
+def roles_sync(**kwargs) -> None:
+    """Give each role group exactly its declared permissions; a name that does not exist
+    is an error, not a silent gap. Connected to post_migrate, so it runs after every
+    migrate (and test-database flush) with the current models."""
+    from django.contrib.auth.models import Group, Permission
+
+    for app_config in global_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    by_name = {
+        f"{app_label}.{codename}": pk
+        for pk, app_label, codename in Permission.objects.values_list(
+            "pk", "content_type__app_label", "codename"
+        )
+    }
+    missing = sorted(
+        {name for names in ROLE_PERMISSIONS.values() for name in names} - by_name.keys()
+    )
+    if missing:
+        raise LookupError(f"Role permissions that do not exist: {', '.join(missing)}")
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        group.permissions.set([by_name[name] for name in names])

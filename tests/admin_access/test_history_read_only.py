@@ -1,0 +1,104 @@
+"""Admin history pages are read-only for every model and role (SPEC §7): simple-history's
+per-version page, which saved whatever was posted to it, is not routed at all."""
+
+import pytest
+from django.contrib import admin
+from django.forms.models import model_to_dict
+from django.urls import NoReverseMatch, reverse
+from factories import PropertyFactory
+from simple_history.admin import SimpleHistoryAdmin
+
+from complaints.models import Complaint, PropertySlaOverride, SlaPolicy, State
+from staff.models import StaffProfile
+
+ROLES = ["agent", "handler", "team_leader", "project_manager", "supervisor", "other_agent"]
+
+
+def history_admins():
+    return [
+        model_admin
+        for model_admin in admin.site._registry.values()
+        if isinstance(model_admin, SimpleHistoryAdmin)
+    ]
+
+
+def test_every_model_with_history_has_a_history_admin():
+    """Every model that keeps history shows it in the admin (so the checks below cover
+    them all): properties, teams, staff profiles, complaints and both SLA tables."""
+    labels = {model_admin.opts.label_lower for model_admin in history_admins()}
+
+    assert labels == {
+        "buildings.property",
+        "staff.team",
+        "staff.staffprofile",
+        "complaints.complaint",
+        "complaints.slapolicy",
+        "complaints.propertyslaoverride",
+    }
+
+
+@pytest.mark.parametrize("model_admin", history_admins(), ids=lambda m: m.opts.label_lower)
+def test_no_per_version_page_is_routed(model_admin):
+    """No model has simple-history's "history/<version>/" page."""
+    opts = model_admin.opts
+    with pytest.raises(NoReverseMatch):
+        reverse(f"admin:{opts.app_label}_{opts.model_name}_simple_history", args=[1, 1])
+
+
+def state(objects) -> list:
+    rows = []
+    for obj in objects:
+        obj = type(obj).objects.get(pk=obj.pk)
+        row = model_to_dict(obj)
+        if isinstance(obj, StaffProfile):
+            row["properties"] = sorted(p.pk for p in obj.properties.all())
+        rows.append(row)
+    return rows
+
+
+@pytest.fixture
+def targets(request, now, walk, prop, other_prop, engineering):
+    """One object of every model with history, each with an older version to go back to."""
+    complaint = walk(State.DISPATCHED)
+    override = PropertySlaOverride.objects.create(property=prop, level=2)
+    override.resolve_working_days = 1
+    override.save()
+    engineering.name = "Engineering (renamed)"
+    engineering.save()
+    prop.name = "Lakeside Garden (renamed)"
+    prop.save()
+    profiles = [request.getfixturevalue(role).staff_profile for role in ROLES]
+    return [complaint, override, engineering, prop, SlaPolicy.objects.get(level=2), *profiles]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_posting_to_any_history_version_changes_nothing(request, client, targets, other_prop, role):
+    """Every role POSTs, to every version of every object with history, an empty body and
+    a body that would widen their scope (both properties, themselves as team leader):
+    nothing changes and no history row is added."""
+    user = request.getfixturevalue(role)
+    extra = PropertyFactory(name="Hillside")
+    client.force_login(user)
+    before = state(targets)
+    history_rows = sum(type(obj).history.count() for obj in targets)
+    widen = {
+        "properties": [other_prop.pk, extra.pk],
+        "leader": user.pk,
+        "role": "project_manager",
+        "name": "Taken over",
+        "property": other_prop.pk,
+        "team": "",
+        "assignee": "",
+    }
+
+    for obj in targets:
+        opts = obj._meta
+        for version in obj.history.all():
+            url = f"/en/admin/{opts.app_label}/{opts.model_name}/{obj.pk}/history/{version.pk}/"
+            for body in ({}, widen):
+                response = client.post(url, body)
+                assert response.status_code in (302, 404), (url, response.status_code)
+
+    assert state(targets) == before
+    assert sum(type(obj).history.count() for obj in targets) == history_rows
+    assert Complaint.objects.get(pk=targets[0].pk).state == State.DISPATCHED
