@@ -199,6 +199,7 @@ class NotificationAdmin(ScopedAdmin):
 
 
 from complaints.models import PersonalDataAccess  # noqa: E402
+from complaints.privacy import resident_admin  # noqa: E402, F401  (registers the Resident admin)
 from complaints.privacy.admin import PersonalDataAccessAdmin  # noqa: E402
 
 admin.site.register(PersonalDataAccess, PersonalDataAccessAdmin)

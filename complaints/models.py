@@ -873,9 +873,9 @@ class PersonalDataAccess(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name=_("by"),
+        verbose_name=_("staff member"),
     )
-    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     resident = models.ForeignKey(
         Resident,
@@ -893,16 +893,14 @@ class PersonalDataAccess(models.Model):
         related_name="data_accesses",
         verbose_name=_("complaint"),
     )
-    description = models.CharField(
-        _("file"), max_length=200, blank=True, help_text=_("The exported file.")
-    )
+    description = models.CharField(_("exported file"), max_length=200, blank=True)
     details = models.JSONField(
         _("details"),
         default=dict,
         blank=True,
         help_text=_("What was exported: the filters, the report and month, the complaints."),
     )
-    row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    row_count = models.PositiveIntegerField(_("number of rows"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     properties = models.ManyToManyField(
         Property, related_name="data_accesses", blank=True, verbose_name=_("properties")

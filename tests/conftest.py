@@ -41,6 +41,35 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.skip(POSTGRES_SKIP_REASON)
 
 
+@pytest.fixture
+def server(django_db_setup, live_server):
+    """The live server, started after the test database so that it stops (and lets go
+    of its connection) before the database is dropped."""
+    return live_server
+
+
+@pytest.fixture
+def chromium(monkeypatch):
+    """Headless chromium (tests/browser.py); each test opens the contexts it needs."""
+    from browser import CHROMIUM, CHROMIUM_ARGS
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made here
+    # while it runs are still plain synchronous calls.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            # ORM calls made while the event loop ran used connections of their own.
+            connections.close_all()
+            browser.close()
+
+
 @pytest.fixture(autouse=True)
 def english():
     """Domain messages are asserted in English whatever locale files exist."""

@@ -50,11 +50,11 @@ class PersonalDataAccessAdmin(ScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description=_("by"), ordering="user__username")
+    @admin.display(description=_("staff member"), ordering="user__username")
     def who(self, entry: PersonalDataAccess) -> str:
         return user_display_name(entry.user)
 
-    @admin.display(description=_("about"))
+    @admin.display(description=_("concerning"))
     def subject(self, entry: PersonalDataAccess):
         parts = []
         if entry.complaint_id is not None:

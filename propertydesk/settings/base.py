@@ -50,7 +50,6 @@ INSTALLED_APPS = [
     "buildings",
     "staff",
     "complaints",
-    "security",
 ]
 
 MIDDLEWARE = [
@@ -65,7 +64,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "security.sessions.StaffIdleTimeoutMiddleware",
+    "staff.sessions.StaffIdleTimeoutMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -149,32 +148,69 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# Password guessing (django-axes): failures are counted per client address and, apart,
-# per username; either count reaching the limit refuses every login from that address or
-# to that account, the right password included, until the cool-off has passed since the
-# last failure (LOGIN_LOCKOUT_MINUTES=0: until someone unlocks it in the admin).
+
 def lockout_cool_off() -> timedelta | None:
+    """LOGIN_LOCKOUT_MINUTES=0: no cool-off, a lockout lasts until someone unlocks it."""
     minutes = env_int("LOGIN_LOCKOUT_MINUTES", 15)
     return timedelta(minutes=minutes) if minutes > 0 else None
 
 
+# Password guessing (django-axes): failures are counted per client address and, apart,
+# per username; either count reaching the limit refuses every login from that address or
+# to that account, the right password included, until the cool-off has passed since the
+# last failure (a refused login counts as one). Both logins, admin and portal, and
+# anything else that calls authenticate() with the request.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = lockout_cool_off()
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 # A successful login does not clear the counts: axes would clear every failure from that
 # address, so one account of one's own would reset the guessing at everyone else's.
 AXES_RESET_ON_SUCCESS = False
-AXES_CLIENT_IP_CALLABLE = "security.lockout.client_ip_address"
-AXES_LOCKOUT_CALLABLE = "security.lockout.lockout_response"
-# security/admin.py registers the attempts, scoped to the properties of who looks.
+AXES_LOCKOUT_CALLABLE = "staff.logins.lockout.lockout_response"
+# staff/logins/admin.py registers the attempts, scoped to the properties of who looks.
 AXES_ENABLE_ADMIN = False
-# Reverse proxies in front of the web processes that append the client's address to
-# X-Forwarded-For; 0 (the default) trusts no header and counts REMOTE_ADDR.
-TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
-# Staff sessions end after this long without a request; residents keep Django's default.
+
+def client_address_sources(proxies: int) -> tuple[tuple[str, ...], int | None]:
+    """Where axes reads a login's address through django-ipware, for `proxies` trusted
+    reverse proxies that each append the address they were reached from to
+    X-Forwarded-For: (AXES_IPWARE_META_PRECEDENCE_ORDER, AXES_IPWARE_PROXY_COUNT).
+
+    0: REMOTE_ADDR only; a header the client sent is never read. N: the header's entry N
+    from the right (ipware counts the N - 1 proxies listed after the client; the last
+    proxy is REMOTE_ADDR, not in the header); entries further left are the client's own
+    and never used. A header of fewer than N entries is passed over for REMOTE_ADDR, which
+    ipware holds to the same N - 1 listed proxies: behind one proxy its address counts,
+    behind more no address does (such logins are counted together, and by username).
+    Between the two, ipware prefers a public address to a private one to a loopback one,
+    so a private client behind a proxy with a public REMOTE_ADDR counts as the proxy.
+    """
+    if proxies <= 0:
+        return ("REMOTE_ADDR",), None
+    return ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"), proxies - 1
+
+
+AXES_IPWARE_META_PRECEDENCE_ORDER, AXES_IPWARE_PROXY_COUNT = client_address_sources(
+    env_int("TRUSTED_PROXY_COUNT", 0)
+)
+# The header lists the client first and each proxy after it (ipware's default, stated).
+AXES_IPWARE_PROXY_ORDER = "left-most"
+# ipware's strict mode (its default) passes over a header with more entries than the
+# proxies, or with one that is not an address, for REMOTE_ADDR: whatever a client put in
+# X-Forwarded-For would count its guesses against the proxy and lock out everyone behind
+# it. Not strict, entries that are not addresses are dropped and the client is read at
+# its place from the right.
+IPWARE_STRICT = False
+
+# Staff sessions end after this long without a request (0: never); residents keep
+# Django's default.
 STAFF_SESSION_IDLE_MINUTES = env_int("STAFF_SESSION_IDLE_MINUTES", 30)
 
+# Content-Security-Policy (django-csp): everything from this site only. No inline scripts
+# or handlers (templates load their scripts from static/), no inline styles either: the
+# admin, the portal and the SVG charts (presentation attributes, not style="") need none,
+# and tests/security/test_csp_browser.py proves it in chromium. Photos are served by
+# views of this site, so images need no data: or other origin.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

@@ -16,3 +16,6 @@ Q_CLUSTER = {**Q_CLUSTER, "sync": True}
 # Django's test client logs in without a request, which django-axes refuses; the lockout
 # tests switch it on (axes reads AXES_ENABLED at each call).
 AXES_ENABLED = False
+# Many tests move the clock by hours with a staff member logged in, and count queries; the
+# idle-session tests switch it on.
+STAFF_SESSION_IDLE_MINUTES = 0

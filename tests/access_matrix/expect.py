@@ -71,10 +71,15 @@ def ok(*, writes: bool = False) -> Expect:
     return Expect("allowed (200" + (" or saved 302)" if writes else ")"), accepts, writes)
 
 
+SAVED = Expect(
+    "saved (302 on, not to a login page)",
+    lambda a: a.status == 302 and "/login/" not in a.location,
+    writes=True,
+)
+
+
 def redirect_to(url: str) -> Expect:
-    return Expect(
-        f"302 to {url}", lambda a: a.status == 302 and _path(a.location) == _path(url)
-    )
+    return Expect(f"302 to {url}", lambda a: a.status == 302 and _path(a.location) == _path(url))
 
 
 def login(kind: str) -> Expect:
@@ -122,6 +127,18 @@ REFUSED = Expect(
 READ = Expect("read-only (200 or 405)", lambda a: a.status in (200, 405))
 NO_CHANGE = Expect("any answer, nothing changed", lambda a: a.status < 500)
 ANY_WRITE = Expect("any answer, writes in scope only", lambda a: a.status < 500, writes=True)
+OWN_SCOPE = Expect(
+    "refused, or the role and properties left as they were (own profile)",
+    lambda a: a.status < 500,
+    writes=True,  # the runner refuses any change of the poster's own profile or account
+)
+PORTAL_OK = Expect(
+    "allowed (200, or 302 to a portal page)",
+    lambda a: (
+        a.status == 200
+        or (a.status == 302 and "/login/" not in a.location and "/admin/" not in a.location)
+    ),
+)
 NO_ROWS = Expect(
     "no rows (the search does not match a masked field)",
     lambda a: a.status == 200 and a.rows == 0,

@@ -7,14 +7,17 @@ request the rows are compared with them inside the savepoint.
 """
 
 import io
+import re
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import transaction
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.db import connection, transaction
+from django.urls import LocalePrefixPattern, URLPattern, URLResolver, get_resolver
+from django.utils import translation
 from django_q.models import Schedule
 
 from buildings.models import Building, Property, Residency, Resident, Unit
@@ -32,8 +35,8 @@ from complaints.models import (
 )
 from staff.models import StaffProfile, Team
 
-from .expect import Answer, Expect, answer_of
-from .world import World
+from .expect import Answer, Expect, answer_of, lookup_refused_or_ignored
+from .world import RESIDENTS, World
 
 # -- the resolver ----------------------------------------------------------------------
 
@@ -49,7 +52,9 @@ def url_patterns() -> list[tuple[str, str]]:
                 inner = namespace
                 if item.namespace:
                     inner = f"{namespace}:{item.namespace}" if namespace else item.namespace
-                walk(item, prefix + str(item.pattern), inner)
+                # The language prefix of i18n_patterns is left out of the route.
+                own = "" if isinstance(item.pattern, LocalePrefixPattern) else str(item.pattern)
+                walk(item, prefix + own, inner)
             elif isinstance(item, URLPattern):
                 route = prefix + str(item.pattern)
                 if item.name:
@@ -87,12 +92,18 @@ TABLES = {
     "Group": (Group, None),
     "Schedule": (Schedule, None),
 }
+if apps.is_installed("axes"):
+    from axes.models import AccessAttempt
+
+    TABLES["AccessAttempt"] = (AccessAttempt, None)
 HISTORIES = [Property, Team, StaffProfile, Complaint, SlaPolicy, PropertySlaOverride]
 
 
 def _names(table: str) -> list[str]:
     model, skip = TABLES[table]
-    return ["pk"] + [f.attname for f in model._meta.concrete_fields if f.attname not in skip]
+    return ["pk"] + [
+        f.attname for f in model._meta.concrete_fields if f.attname not in (skip or ())
+    ]
 
 
 def snapshot() -> dict[str, dict]:
@@ -101,11 +112,16 @@ def snapshot() -> dict[str, dict]:
     for name, (model, _skip) in TABLES.items():
         rows[name] = {values[0]: values for values in model.objects.values_list(*_names(name))}
     m2m = [
-        ("StaffProfile.properties", StaffProfile.properties.through, "staffprofile_id", "property_id"),
+        (
+            "StaffProfile.properties",
+            StaffProfile.properties.through,
+            "staffprofile_id",
+            "property_id",
+        ),
         ("User.groups", User.groups.through, "user_id", "group_id"),
         ("User.user_permissions", User.user_permissions.through, "user_id", "permission_id"),
         ("Group.permissions", Group.permissions.through, "group_id", "permission_id"),
-    ]  # fmt: skip
+    ]
     for name, through, left, right in m2m:
         grouped = defaultdict(set)
         for a, b in through.objects.values_list(left, right):
@@ -174,6 +190,15 @@ def properties_of(table: str, pk, snap: dict) -> set:
         return complaint(value(snap, table, pk, "complaint_id"))
     if table in ("StaffProfile", "StaffProfile.properties"):
         return profile(pk)
+    if table == "AccessAttempt":
+        if pk not in snap[table]:
+            return set()
+        username = value(snap, table, pk, "username")
+        users = [u for u in snap["User"] if value(snap, "User", u, "username") == username]
+        profiles = [
+            p for p in snap["StaffProfile"] if value(snap, "StaffProfile", p, "user_id") in users
+        ]
+        return {prop for p in profiles for prop in profile(p)} or {"unknown user"}
     return {"global"}
 
 
@@ -190,8 +215,10 @@ def describe_change(change: tuple) -> str:
             if a != b
         ]
         return f"{table} #{pk}: " + ", ".join(diff)[:300]
-    return f"{table} #{pk}: {sorted(old, key=str) if isinstance(old, frozenset) else old!r}→" \
+    return (
+        f"{table} #{pk}: {sorted(old, key=str) if isinstance(old, frozenset) else old!r}→"
         f"{sorted(new, key=str) if isinstance(new, frozenset) else new!r}"[:300]
+    )
 
 
 # -- one request -----------------------------------------------------------------------
@@ -211,6 +238,8 @@ class Req:
     note: str = ""  # which pending fix of issue 10 this case is about, for the report
     record_rows: str = ""  # remember this changelist's row count under this name
     baseline: str = ""  # compare with the rows remembered under this name
+    echo: str = ""  # a value of the request the page shows back (a search term): not a leak
+    shows: tuple = ()  # texts an allowed answer must contain (the checks are not vacuous)
 
 
 @dataclass
@@ -218,6 +247,7 @@ class Result:
     violations: list[str] = field(default_factory=list)
     requests: int = 0
     rows: dict = field(default_factory=dict)
+    tables: set = field(default_factory=lambda: tracked_tables())
 
 
 class _Rollback(Exception):
@@ -245,22 +275,69 @@ def body_text(response) -> str:
     return raw.decode("utf-8", "replace")
 
 
+WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z0-9_]+)"?', re.I)
+
+
+def tracked_tables() -> set[str]:
+    """The database tables `snapshot` reads: a request that writes none of them changed
+    nothing the matrix guards, and needs no snapshot."""
+    models = [model for model, _skip in TABLES.values()] + [m.history.model for m in HISTORIES]
+    tables = {model._meta.db_table for model in models}
+    for model in (StaffProfile, User, Group):
+        tables |= {f.remote_field.through._meta.db_table for f in model._meta.many_to_many}
+    tables |= {
+        f.remote_field.through._meta.db_table
+        for m in HISTORIES
+        for f in m.history.model._meta.many_to_many
+    }
+    tables |= {
+        model._meta.db_table
+        for model in apps.get_models()
+        if model._meta.db_table.startswith("staff_historical")
+    }
+    return tables
+
+
+class WriteDetector:
+    """An execute wrapper noting the tables that INSERT, UPDATE or DELETE statements touch."""
+
+    def __init__(self, tables: set[str]) -> None:
+        self.tables = tables
+        self.written: set[str] = set()
+
+    def __call__(self, execute, sql, params, many, context):
+        match = WRITE.match(sql)
+        if match and match.group(1) in self.tables:
+            self.written.add(match.group(1))
+        return execute(sql, params, many, context)
+
+
 def run(client, req: Req, *, world: World, user_key: str, before: dict, result: Result) -> None:
     cookies = client.cookies
     client.cookies = type(cookies)(cookies)  # the request may log out or replace the session
     result.requests += 1
     where = f"[{user_key}] {req.method} {req.url} ({req.label})"
+    detector = WriteDetector(result.tables)
     try:
-        with transaction.atomic():
-            if req.method == "GET":
-                response = client.get(req.url, req.data or {})
-            else:
-                response = client.post(req.url, req.data or {})
-            body = body_text(response)
+        with translation.override("en"), transaction.atomic():
+            with connection.execute_wrapper(detector):
+                if req.method == "GET":
+                    response = client.get(req.url, req.data or {})
+                else:
+                    response = client.post(req.url, req.data or {})
+                body = body_text(response)
             answer = answer_of(response, body)
-            after = snapshot()
-            _check(req, answer, world=world, user_key=user_key, before=before, after=after,
-                   result=result, where=where)  # fmt: skip
+            after = snapshot() if detector.written else before
+            _check(
+                req,
+                answer,
+                world=world,
+                user_key=user_key,
+                before=before,
+                after=after,
+                result=result,
+                where=where,
+            )
             raise _Rollback
     except _Rollback:
         pass
@@ -270,14 +347,30 @@ def run(client, req: Req, *, world: World, user_key: str, before: dict, result: 
         client.cookies = cookies
 
 
+def _residents_own(change: tuple, before: dict, after: dict, world: World, user_key: str) -> bool:
+    table, pk, _old, _new = change
+    if table.startswith("history of "):
+        return True
+    resident_id = world.obj(f"resident:{RESIDENTS[user_key]}").pk
+    if table == "Complaint":
+        complaint_ids = {pk}
+    elif table in ("Photo", "Survey", "Hold", "Breach"):
+        complaint_ids = {value(snap, table, pk, "complaint_id") for snap in (before, after)}
+    else:
+        return False
+    return all(
+        value(snap, "Complaint", complaint_id, "resident_id") in (resident_id, None)
+        for complaint_id in complaint_ids - {None}
+        for snap in (before, after)
+    )
+
+
 def _check(req, answer: Answer, *, world, user_key, before, after, result, where) -> None:
     note = f"  [{req.note}]" if req.note else ""
     if req.record_rows:
         result.rows[req.record_rows] = answer.rows
     expect = req.expect
     if req.baseline:
-        from .expect import lookup_refused_or_ignored
-
         expect = lookup_refused_or_ignored(result.rows.get(req.baseline))
     if not expect.accepts(answer):
         got = f"{answer.status}" + (f" → {answer.location}" if answer.location else "")
@@ -285,6 +378,16 @@ def _check(req, answer: Answer, *, world, user_key, before, after, result, where
             got += f" ({answer.rows} rows)"
         result.violations.append(f"{where}: expected {expect}, got {got}{note}")
     text = "\n".join([answer.body, answer.location, *answer.messages])
+    if expect.accepts(answer) and answer.status == 200:
+        absent = [item for item in req.shows if item not in text]
+        if absent:
+            result.violations.append(
+                f"{where}: allowed, but does not show {', '.join(absent)} (the matrix's "
+                "own control: the page should list what the user may see)"
+            )
+    if req.echo:
+        # Only the term itself, not a longer number that starts with it.
+        text = re.sub(rf"(?<![0-9]){re.escape(req.echo)}(?![0-9])", "", text)
     for marker in world.forbidden_markers(user_key):
         if marker.text in text:
             result.violations.append(
@@ -310,14 +413,19 @@ def _check(req, answer: Answer, *, world, user_key, before, after, result, where
         table, pk, _old, _new = change
         props = properties_of(table, pk, before) | properties_of(table, pk, after)
         outside = props - scope - {"global", None}
-        if user_key in ("resident_a", "resident_b"):
-            outside = set()  # residents write through the services, checked by status
+        if user_key in RESIDENTS:
+            # A resident writes only their own complaints and what hangs off them.
+            outside = (
+                set()
+                if _residents_own(change, before, after, world, user_key)
+                else {"not their own complaint"}
+            )
         own = table.startswith("StaffProfile") and own_profile and pk == own_profile.pk
-        own |= table.startswith("User") and world.users[user_key] is not None and (
-            pk == world.users[user_key].pk
+        own |= (
+            table.startswith("User")
+            and world.users[user_key] is not None
+            and (pk == world.users[user_key].pk)
         )
         if outside or own:
             why = "its own profile/account" if own else f"outside its scope ({outside})"
-            result.violations.append(
-                f"{where}: WROTE {describe_change(change)} — {why}{note}"
-            )
+            result.violations.append(f"{where}: WROTE {describe_change(change)} — {why}{note}")

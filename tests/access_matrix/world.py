@@ -17,7 +17,9 @@ Complaints (filed at BUILT_AT, requests at REQUESTED_AT, three days later):
     YN   Y        Y         uY    —         new         —                  —
 
 A1 and A2 are about the same unit and category, so A2 is in A1's "related complaints"
-box: the team 1 handler must not read it there either.
+box: the team 1 handler must not read it there either. A2 went to team 1 first and was
+sent on to team 2, and A1 and Y have an arrival on site: their oldest version in the
+present state differs from today's row, so a history "revert" would show as a change.
 """
 
 from dataclasses import dataclass, field
@@ -44,6 +46,7 @@ from factories import (
 )
 
 from buildings.models import Residency
+from complaints import services
 from complaints.models import (
     Breach,
     Deadline,
@@ -204,10 +207,15 @@ class World:
 
 
 def _first_version(instance) -> int:
-    """The oldest stored version; rows made by a data migration get one by a plain save."""
+    """The oldest stored version (of a complaint: the oldest in its present state, which a
+    revert can write back without a state error — its team, assignee or on-site time
+    differ from today's); rows made by a data migration get one by a plain save."""
     if not instance.history.exists():
         instance.save()
-    return instance.history.order_by("history_id").values_list("history_id", flat=True)[0]
+    versions = instance.history.order_by("history_id")
+    if hasattr(instance, "state"):
+        versions = versions.filter(state=instance.state)
+    return versions.values_list("history_id", flat=True)[0]
 
 
 def build_world() -> World:
@@ -299,13 +307,18 @@ def build_world() -> World:
         return complaint
 
     x_staff = {"agent": u["agent"], "handler": u["handler"], "team": o["team:1"]}
-    file("A1", "A", "X", State.DISPATCHED, **x_staff)
-    file("A2", "A", "X", State.DISPATCHED, agent=u["agent"], handler=o["user:handler2"],
-         team=o["team:2"])  # fmt: skip
+    a1 = file("A1", "A", "X", State.DISPATCHED, **x_staff)
+    services.complaint_mark_on_site(complaint_id=a1.pk, actor=u["handler"])
+    a2 = file("A2", "A", "X", State.DISPATCHED, **x_staff)
+    # Sent on to team 2: its first dispatched version still names team 1 and the handler.
+    services.complaint_dispatch(
+        complaint_id=a2.pk, actor=u["agent"], team=o["team:2"], assignee=o["user:handler2"]
+    )
     file("AC", "A", "X", State.CLOSED, **x_staff, category=cat2)
     file("B", "B", "X", State.NEW)
     y_staff = {"agent": o["user:agent_y"], "handler": o["user:handler_y"], "team": o["team:Y"]}
-    file("Y", "Y", "Y", State.DISPATCHED, **y_staff)
+    y = file("Y", "Y", "Y", State.DISPATCHED, **y_staff)
+    services.complaint_mark_on_site(complaint_id=y.pk, actor=o["user:handler_y"])
     file("YN", "Y", "Y", State.NEW)
     for key, complaint in w.complaints.items():
         complaint.refresh_from_db()
@@ -376,7 +389,9 @@ def build_world() -> World:
         o[f"override:{key}"] = PropertySlaOverride.objects.create(
             property=w.props[key], level=2, first_response=policy.first_response / 2
         )
-    o["workday"] = WorkdayOverride.objects.order_by("date").first() or WorkdayOverride.objects.create(
+    o["workday"] = WorkdayOverride.objects.order_by(
+        "date"
+    ).first() or WorkdayOverride.objects.create(
         date=date(2025, 10, 1), is_workday=False, name="National Day"
     )
 

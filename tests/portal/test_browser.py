@@ -5,66 +5,28 @@ import re
 from pathlib import Path
 
 import pytest
-from django.db import connections
+from browser import BROWSER_TEST
 from factories import PASSWORD, image_bytes
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOT = Path(__file__).resolve().parents[2] / "test-output" / "portal-mobile.png"
 
-pytestmark = [
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason=f"no browser at {CHROMIUM}: install Debian's chromium (apt-get install chromium)",
-    ),
-    # The live server reads the data from another thread: commit it, and restore the
-    # migrations' seed data (categories, SLA policies) afterwards.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    # WhiteNoise looks for collected files; the live server serves them from the finders.
-    pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
-]
+pytestmark = BROWSER_TEST
 
 
 @pytest.fixture
-def server(django_db_setup, live_server):
-    """The live server, started after the test database so that it stops (and lets go
-    of its connection) before the database is dropped."""
-    return live_server
-
-
-@pytest.fixture
-def page(monkeypatch):
+def page(chromium):
     """A 360 x 740 phone page in headless chromium."""
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made here
-    # while it runs are still plain synchronous calls.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        context = browser.new_context(
-            viewport={"width": 360, "height": 740},
-            device_scale_factor=2,
-            is_mobile=True,
-            has_touch=True,
-        )
-        context.set_default_timeout(15_000)
-        try:
-            yield context.new_page()
-        finally:
-            # ORM calls made while the event loop ran used connections of their own.
-            connections.close_all()
-            context.close()
-            browser.close()
+    context = chromium.new_context(
+        viewport={"width": 360, "height": 740},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
+    context.set_default_timeout(15_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def test_resident_files_a_complaint_with_a_photo_on_a_phone(

@@ -349,7 +349,9 @@ def test_submissions_at_once_cannot_pass_the_limit_together(resident, complaint_
     assert Complaint.objects.count() == 10
 
 
-@pytest.mark.django_db(transaction=True)
+# Serialized like every other transactional test: a plain flush re-runs post_migrate, and the
+# next serialized test's restore then collides with the recreated rows.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_locked_count_refuses_to_run_outside_a_transaction(resident):
     """Outside a transaction the lock would end at once and protect nothing."""
     with pytest.raises(TransactionManagementError):

@@ -4,18 +4,21 @@ deadline, category, survey score and report figure exactly as before. Only holde
 `buildings.anonymise_resident` (project managers), only in their properties, with a
 reason; who did it and why is in the access log."""
 
+import json
 from datetime import date
 
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import authenticate
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from factories import PASSWORD, ComplaintFactory, ProjectManagerFactory
 from privacy_helpers import PHONE, Kind, admin_url, log, logged_properties, messages
 
 from buildings.models import Residency, Resident
-from buildings.services import ResidentNotFound, resident_anonymise
 from complaints.exceptions import ComplaintError, InvalidInput, NotAllowed
 from complaints.models import Complaint, State, Survey
+from complaints.privacy.services import ResidentNotFound, resident_anonymise
 from complaints.reports import analysis_compute, red_black_compute
 from staff.roles import ROLE_PERMISSIONS
 
@@ -157,6 +160,32 @@ def test_residencies_end_and_the_log_says_who_and_why(departed, project_manager,
     assert entry.details == {"complaints": complaint_ids}
     assert entry.row_count == len(complaint_ids)
     assert logged_properties(entry) == {prop.pk}
+
+
+def test_the_admin_change_log_no_longer_names_them(departed, project_manager, agent):
+    """Django's admin log named the resident (also inside the JSON of an inline change, where
+    Chinese is escaped): it now says `anonymised-<id>` instead."""
+    departed.name = "张伟"
+    departed.save()
+    residency = departed.residencies.get()
+    entry = LogEntry.objects.create(
+        user=agent,
+        content_type=ContentType.objects.get_for_model(Resident),
+        object_id=str(departed.pk),
+        object_repr=str(departed),
+        action_flag=CHANGE,
+        change_message=json.dumps([{"added": {"name": "residency", "object": str(residency)}}]),
+    )
+    assert "\\u5f20\\u4f1f" in entry.change_message
+
+    resident_anonymise(resident_id=departed.pk, actor=project_manager, reason="Moved out")
+
+    entry.refresh_from_db()
+    label = f"anonymised-{departed.pk}"
+    assert entry.object_repr == label
+    assert "\\u5f20\\u4f1f" not in entry.change_message
+    assert "张伟" not in entry.get_change_message()
+    assert label in entry.get_change_message()
 
 
 def test_anonymised_resident_is_not_found_again(departed, project_manager):

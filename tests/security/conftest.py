@@ -2,12 +2,15 @@
 guessing against either login, and the Simplified Chinese catalogue with the lockout
 messages."""
 
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+
+from propertydesk.settings.base import client_address_sources
 
 CATALOGUE = Path(__file__).resolve().parents[2] / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 # The texts this work adds, with their translations, for as long as the project's
@@ -41,8 +44,22 @@ def axes_on(settings):
     settings.AXES_FAILURE_LIMIT = 5
     settings.AXES_COOLOFF_TIME = timedelta(minutes=15)
     settings.AXES_RESET_ON_SUCCESS = False
-    settings.TRUSTED_PROXY_COUNT = 0
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER, settings.AXES_IPWARE_PROXY_COUNT = (
+        client_address_sources(0)
+    )
     return settings
+
+
+@pytest.fixture
+def trusted_proxies(axes_on) -> Callable[[int], None]:
+    """Declares this many reverse proxies, as TRUSTED_PROXY_COUNT does in the settings."""
+
+    def declare(count: int) -> None:
+        axes_on.AXES_IPWARE_META_PRECEDENCE_ORDER, axes_on.AXES_IPWARE_PROXY_COUNT = (
+            client_address_sources(count)
+        )
+
+    return declare
 
 
 @pytest.fixture

@@ -4,71 +4,33 @@ a single violation, and the scripts moved out of the templates still work. Skipp
 visibly, without chromium."""
 
 import re
-from pathlib import Path
 
 import pytest
-from django.db import connections
+from browser import BROWSER_TEST
 from factories import PASSWORD, ComplaintFactory, image_upload
 
 from complaints.models import State
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # Collects the page's violation reports; Playwright adds it through the DevTools
 # protocol, so the policy under test does not block it.
 COLLECT_VIOLATIONS = """
 window.__cspViolations = [];
 document.addEventListener("securitypolicyviolation", (event) => {
+  const where = `${event.sourceFile}:${event.lineNumber}`;
   window.__cspViolations.push(
-    `${event.violatedDirective} blocked ${event.blockedURI || "inline"} at ${event.sourceFile}:${event.lineNumber}`
+    `${event.violatedDirective} blocked ${event.blockedURI || "inline"} at ${where}`
   );
 });
 """
 
-pytestmark = [
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason=f"no browser at {CHROMIUM}: install Debian's chromium (apt-get install chromium)",
-    ),
-    # The live server reads the data from another thread: commit it, and restore the
-    # migrations' seed data (categories, SLA policies) afterwards.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    # WhiteNoise looks for collected files; the live server serves them from the finders.
-    pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
-]
+pytestmark = BROWSER_TEST
 
 
 @pytest.fixture
-def server(django_db_setup, live_server, settings):
-    """The live server (started after the test database, so that it stops first), with
-    the login lockout on as in production."""
+def server(server, settings):
+    """The live server with the login lockout on, as in production."""
     settings.AXES_ENABLED = True
-    return live_server
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made here
-    # while it runs are still plain synchronous calls.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield browser
-        finally:
-            connections.close_all()
-            browser.close()
+    return server
 
 
 class Visitor:
@@ -129,12 +91,12 @@ def complaints(resident, walk, engineering):
 
 
 def test_admin_pages_load_without_csp_violations(
-    browser, server, project_manager, complaints, other_prop
+    chromium, server, project_manager, complaints, other_prop
 ):
     """Admin index, complaint list, a change page, intake, both reports, the failed-login
     list: no violation. The language menu, a static script now, still switches."""
     with_photo, closed = complaints
-    visitor = Visitor(browser, server.url, viewport={"width": 1280, "height": 900})
+    visitor = Visitor(chromium, server.url, viewport={"width": 1280, "height": 900})
     try:
         visitor.log_in("/admin/login/", project_manager.username, "input[type=submit]")
         assert visitor.page.url == f"{server.url}/admin/"
@@ -166,17 +128,17 @@ def test_admin_pages_load_without_csp_violations(
         assert re.search(r"/en/admin/$", visitor.page.url)
         assert visitor.page.locator("html").get_attribute("lang") == "en"
 
-        assert visitor.violations == [], '\n'.join(visitor.violations)
+        assert visitor.violations == [], "\n".join(visitor.violations)
     finally:
         visitor.close()
 
 
-def test_portal_pages_load_without_csp_violations(browser, server, resident, complaints):
+def test_portal_pages_load_without_csp_violations(chromium, server, resident, complaints):
     """A resident's login, list, detail (with its photo) and new-complaint form: no
     violation."""
     with_photo, _closed = complaints
     visitor = Visitor(
-        browser,
+        chromium,
         server.url,
         viewport={"width": 360, "height": 740},
         is_mobile=True,
@@ -201,15 +163,15 @@ def test_portal_pages_load_without_csp_violations(browser, server, resident, com
         )
         visitor.collect()
 
-        assert visitor.violations == [], '\n'.join(visitor.violations)
+        assert visitor.violations == [], "\n".join(visitor.violations)
     finally:
         visitor.close()
 
 
-def test_the_browser_reports_a_violation(browser, server):
+def test_the_browser_reports_a_violation(chromium, server):
     """The check itself: an inline script added to a page is refused and reported, so
     an empty list above means no violation, not a deaf listener."""
-    visitor = Visitor(browser, server.url)
+    visitor = Visitor(chromium, server.url)
     try:
         visitor.open("/portal/login/")
         ran = visitor.page.evaluate(

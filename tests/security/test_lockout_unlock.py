@@ -204,3 +204,27 @@ def test_the_site_wide_clean_up_is_for_superusers(project_manager, locked_reside
 def test_successful_logins_are_for_superusers_only(project_manager):
     """axes' log of successful logins (address, browser) is not for managers."""
     assert admin_client(project_manager).get("/en/admin/axes/accesslog/").status_code == 403
+
+
+def test_undeclared_lookups_are_refused(project_manager, locked_resident):
+    """Only the declared filters: a lookup on any other field is a 400, as elsewhere."""
+    client = admin_client(project_manager)
+
+    assert client.get(f"{CHANGELIST}?username__startswith=res").status_code == 400
+    assert client.get(f"{CHANGELIST}?locked_out=yes").status_code == 200
+
+
+def test_the_autocomplete_answers_within_scope(other_manager, project_manager, locked_resident):
+    """The admin's autocomplete over attempts lists the manager's own people only."""
+    query = {
+        "app_label": "axes",
+        "model_name": "accessattemptexpiration",
+        "field_name": "access_attempt",
+        "term": "",
+    }
+    ours = admin_client(project_manager).get("/en/admin/autocomplete/", query)
+    theirs = admin_client(other_manager).get("/en/admin/autocomplete/", query)
+
+    assert ours.status_code == 200
+    assert len(ours.json()["results"]) == len(attempts_of(locked_resident.user.username))
+    assert theirs.json()["results"] == []

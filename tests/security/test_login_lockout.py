@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
-from django.test import RequestFactory
 from factories import PASSWORD, AgentFactory
 from security_helpers import (
     ADMIN_LOGIN,
@@ -18,8 +17,6 @@ from security_helpers import (
     log_in,
     logged_in,
 )
-
-from security.lockout import client_ip_address
 
 ENGLISH = {
     "admin": (
@@ -221,10 +218,10 @@ def test_forwarded_for_is_ignored_unless_proxies_are_declared(resident, resident
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {ATTACKER_IP}
 
 
-def test_behind_a_declared_proxy_each_client_counts_apart(resident, resident2, axes_on):
+def test_behind_a_declared_proxy_each_client_counts_apart(resident, resident2, trusted_proxies):
     """TRUSTED_PROXY_COUNT=1: the address the proxy appended is the client's, so one
     guesser behind the proxy does not lock out everyone else behind it."""
-    axes_on.TRUSTED_PROXY_COUNT = 1
+    trusted_proxies(1)
     proxy = "10.0.0.1"
     guess(
         PORTAL_LOGIN,
@@ -242,23 +239,38 @@ def test_behind_a_declared_proxy_each_client_counts_apart(resident, resident2, a
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {ATTACKER_IP}
 
 
+PROXY = "10.0.0.1"
+
+
 @pytest.mark.parametrize(
-    "proxies, forwarded, expected",
+    "proxies, forwarded, remote, locked",
     [
-        (0, "1.1.1.1", "10.0.0.1"),
-        (1, "", "10.0.0.1"),
-        (1, "1.1.1.1", "1.1.1.1"),
-        (1, "9.9.9.9, 1.1.1.1", "1.1.1.1"),
-        (2, "9.9.9.9, 1.1.1.1, 172.16.0.2", "1.1.1.1"),
-        (2, "1.1.1.1", "10.0.0.1"),
-        (1, "not-an-address", "10.0.0.1"),
-        (1, "2001:db8::1", "2001:db8::1"),
+        pytest.param(0, "1.1.1.1", PROXY, PROXY, id="no-proxy-header-ignored"),
+        pytest.param(1, "", PROXY, PROXY, id="empty-header"),
+        pytest.param(1, "1.1.1.1", PROXY, "1.1.1.1", id="one-proxy"),
+        pytest.param(1, "9.9.9.9, 1.1.1.1", PROXY, "1.1.1.1", id="client-sent-entry-ignored"),
+        pytest.param(1, "not-an-address, 1.1.1.1", PROXY, "1.1.1.1", id="client-sent-junk"),
+        pytest.param(2, "9.9.9.9, 1.1.1.1, 172.16.0.2", PROXY, "1.1.1.1", id="two-proxies"),
+        pytest.param(1, "not-an-address", PROXY, PROXY, id="not-an-address"),
+        pytest.param(1, "2001:db8::1", PROXY, "2001:db8::1", id="ipv6"),
+        pytest.param(1, "10.9.9.9", "8.8.8.8", "8.8.8.8", id="private-behind-public-proxy"),
+        pytest.param(2, "1.1.1.1", PROXY, None, id="too-short-for-two-proxies"),
     ],
 )
-def test_client_ip_address(settings, proxies, forwarded, expected):
-    """The client is the entry TRUSTED_PROXY_COUNT places from the right of
-    X-Forwarded-For; anything short or malformed falls back to REMOTE_ADDR."""
-    settings.TRUSTED_PROXY_COUNT = proxies
-    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+def test_the_address_locked_out(
+    resident, resident2, trusted_proxies, proxies, forwarded, remote, locked
+):
+    """With TRUSTED_PROXY_COUNT proxies the client is the entry of X-Forwarded-For that
+    many places from the right, entries further left (the client's own) never count; a
+    header too short or not an address leaves REMOTE_ADDR behind one proxy and no address
+    behind more. The address found is the one locked: another account logging in with the
+    same headers is refused."""
+    trusted_proxies(proxies)
+    headers = {"ip": remote, "HTTP_X_FORWARDED_FOR": forwarded}
+    guess(PORTAL_LOGIN, resident.user.username, times=5, **headers)
 
-    assert client_ip_address(request) == expected
+    client, response = log_in(PORTAL_LOGIN, resident2.user.username, PASSWORD, **headers)
+
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {locked}
+    assert response.status_code == 429
+    assert not logged_in(client)

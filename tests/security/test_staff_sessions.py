@@ -11,10 +11,16 @@ from django.test import Client
 from django.utils.functional import SimpleLazyObject
 from factories import PASSWORD
 
-from security.sessions import StaffIdleTimeoutMiddleware
+from staff.sessions import StaffIdleTimeoutMiddleware
 
 ADMIN = "/en/admin/"
 PORTAL = "/en/portal/complaints/"
+
+
+@pytest.fixture(autouse=True)
+def idle_timeout(settings):
+    """The production default (the test settings turn it off)."""
+    settings.STAFF_SESSION_IDLE_MINUTES = 30
 
 
 @pytest.fixture
@@ -80,8 +86,20 @@ def test_residents_keep_the_default_session(now, resident, time_machine):
     assert client.get(PORTAL).status_code == 200
 
 
+def test_zero_turns_it_off(staff_client, time_machine, settings):
+    """STAFF_SESSION_IDLE_MINUTES=0: staff keep Django's default session too."""
+    settings.STAFF_SESSION_IDLE_MINUTES = 0
+    assert staff_client.get(ADMIN).status_code == 200
+    assert staff_client.session.get_expiry_age() == django_settings.SESSION_COOKIE_AGE
+
+    time_machine.shift(timedelta(hours=12))
+
+    assert staff_client.get(ADMIN).status_code == 200
+
+
 def test_requests_without_a_session_are_left_alone(rf):
     """No session key, nobody to extend: the user (and so the session) is not loaded."""
+
     def unexpected():
         raise AssertionError("the user was loaded")
 

@@ -173,7 +173,7 @@ def test_agent_reveals_the_phone_and_each_reveal_is_logged(client, in_state, age
     message and logs one reveal of the complaint (two reveals, two rows)."""
     complaint = in_state(State.DISPATCHED)
     client.force_login(agent)
-    assert 'class="pd-reveal"' in client.get(change_url(complaint)).content.decode()
+    assert 'id="pd-reveal-phone"' in client.get(change_url(complaint)).content.decode()
 
     first = client.post(reveal_url(complaint), follow=True)
     second = client.post(reveal_url(complaint), follow=True)
@@ -207,7 +207,7 @@ def test_reveal_without_view_contact_phone_is_refused(request, client, in_state,
     that shows no number and logs nothing."""
     complaint = in_state(State.DISPATCHED)
     client.force_login(request.getfixturevalue(role))
-    assert 'class="pd-reveal"' not in client.get(change_url(complaint)).content.decode()
+    assert 'id="pd-reveal-phone"' not in client.get(change_url(complaint)).content.decode()
 
     response = client.post(reveal_url(complaint))
 
@@ -235,6 +235,6 @@ def test_reveal_without_a_phone_is_refused(client, now, agent, building):
     )
     client.force_login(agent)
 
-    assert 'class="pd-reveal"' not in client.get(change_url(complaint)).content.decode()
+    assert 'id="pd-reveal-phone"' not in client.get(change_url(complaint)).content.decode()
     assert client.post(reveal_url(complaint)).status_code == 403
     assert not reveals().exists()

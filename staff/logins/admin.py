@@ -9,17 +9,20 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy, ngettext
 
-from security import services
-from security.selectors import access_attempt_list_for
+from staff.admin_scope import DeclaredLookupsMixin
+from staff.logins import services
+from staff.logins.selectors import access_attempt_list_for
 
 
 @admin.register(AccessAttempt)
-class ScopedAccessAttemptAdmin(AccessAttemptAdmin):
+class ScopedAccessAttemptAdmin(DeclaredLookupsMixin, AccessAttemptAdmin):
     actions = ["unlock", "cleanup_expired_attempts"]
+    # The model declares none (its Meta drops the abstract base's), and the autocomplete
+    # view pages through this queryset.
+    ordering = ("-attempt_time", "-pk")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[AccessAttempt]:
-        ordering = self.get_ordering(request) or AccessAttempt._meta.ordering
-        return access_attempt_list_for(request.user).order_by(*ordering)
+        return access_attempt_list_for(request.user).order_by(*self.get_ordering(request))
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
@@ -53,6 +56,9 @@ class ScopedAccessAttemptAdmin(AccessAttemptAdmin):
         )
 
 
-# Successful logins with address and browser, kept by axes: superusers only (no role
-# has its permissions).
-admin.site.register(AccessLog, AccessLogAdmin)
+@admin.register(AccessLog)
+class SuperuserAccessLogAdmin(DeclaredLookupsMixin, AccessLogAdmin):
+    """Successful logins with address and browser, kept by axes: superusers only (no role
+    has its permissions)."""
+
+    ordering = ("-attempt_time", "-pk")

@@ -13,6 +13,7 @@ class StaffIdleTimeoutMiddleware:
 
     Set after the view, so the login request itself already gets the staff expiry and a
     logout (anonymous by then) is left alone. The session is saved on every staff request.
+    STAFF_SESSION_IDLE_MINUTES = 0 turns it off.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -25,7 +26,8 @@ class StaffIdleTimeoutMiddleware:
         # load the session and add "Vary: Cookie" to every anonymous page.
         if session is None or session.session_key is None:
             return response
+        minutes = settings.STAFF_SESSION_IDLE_MINUTES
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.is_staff:
-            session.set_expiry(settings.STAFF_SESSION_IDLE_MINUTES * 60)
+        if minutes > 0 and user is not None and user.is_authenticated and user.is_staff:
+            session.set_expiry(minutes * 60)
         return response

@@ -1,8 +1,7 @@
-"""django-axes glue: which address a login comes from, and what a locked-out login sees.
+"""What a locked-out login sees: django-axes answers it with `lockout_response`
+(AXES_LOCKOUT_CALLABLE). Which address a login comes from is axes' own django-ipware
+lookup, configured in the settings (TRUSTED_PROXY_COUNT)."""
 
-The settings name these functions (AXES_CLIENT_IP_CALLABLE, AXES_LOCKOUT_CALLABLE)."""
-
-import ipaddress
 import math
 
 from axes.helpers import get_cool_off
@@ -12,31 +11,6 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-
-
-def client_ip_address(request: HttpRequest) -> str | None:
-    """The address failures are counted against.
-
-    REMOTE_ADDR, unless TRUSTED_PROXY_COUNT reverse proxies are declared: each of them
-    appends the address it was reached from to X-Forwarded-For, so the client is the
-    entry that many places from the right. Entries further left are whatever the client
-    sent and are never used; a header too short or not an address falls back to
-    REMOTE_ADDR.
-    """
-    remote = request.META.get("REMOTE_ADDR")
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies <= 0:
-        return remote
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    forwarded = [part for part in forwarded if part]
-    if len(forwarded) < proxies:
-        return remote
-    candidate = forwarded[-proxies]
-    try:
-        ipaddress.ip_address(candidate)
-    except ValueError:
-        return remote
-    return candidate
 
 
 def _is_admin_login(request: HttpRequest) -> bool:

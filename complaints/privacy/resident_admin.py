@@ -1,3 +1,10 @@
+"""The Resident admin: residents' records, their personal data handled under SPEC §7.
+It lives in the complaints app because every opening of a record, every phone reveal
+and every anonymisation is logged by `complaints.privacy`; the model keeps its app label,
+so the admin lists it under "Places" with the `admin:buildings_resident_*` URL names and
+the templates in `templates/admin/buildings/resident/`. Registered here, imported by
+`complaints.admin`."""
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
@@ -9,41 +16,17 @@ from django.urls import path
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from buildings.forms import AnonymiseForm, ResidentAdminForm
-from buildings.models import Building, Property, Residency, Resident, Unit, mask_phone
-from buildings.services import (
+from buildings.models import Residency, Resident, mask_phone
+from complaints.exceptions import ComplaintError, ComplaintNotFound
+from complaints.privacy.forms import AnonymiseForm, ResidentAdminForm
+from complaints.privacy.services import (
     ANONYMISE_PERMISSION,
     resident_anonymise,
     resident_log_view,
     resident_phone_reveal_allowed,
     resident_reveal_phone,
 )
-from complaints.exceptions import ComplaintError, ComplaintNotFound
-from staff.admin_scope import PropertyScopedAdmin, ReadOnlyHistoryAdmin, ScopedChoicesMixin
-
-
-@admin.register(Property)
-class PropertyAdmin(ReadOnlyHistoryAdmin, PropertyScopedAdmin):
-    list_display = ["name", "kind", "city", "address"]
-    list_filter = ["kind", "city"]
-    search_fields = ["name", "city", "address"]
-
-
-@admin.register(Building)
-class BuildingAdmin(PropertyScopedAdmin):
-    list_display = ["name", "property"]
-    list_filter = [("property", admin.RelatedOnlyFieldListFilter)]
-    list_select_related = ("property",)
-    search_fields = ["name", "property__name"]
-    autocomplete_fields = ["property"]
-
-
-@admin.register(Unit)
-class UnitAdmin(PropertyScopedAdmin):
-    list_display = ["__str__", "building", "entrance", "floor", "number"]
-    list_select_related = ("building__property",)
-    search_fields = ["number", "entrance", "building__name", "building__property__name"]
-    autocomplete_fields = ["building"]
+from staff.admin_scope import PropertyScopedAdmin, ScopedChoicesMixin
 
 
 class ResidencyInline(ScopedChoicesMixin, admin.TabularInline):
@@ -52,7 +35,6 @@ class ResidencyInline(ScopedChoicesMixin, admin.TabularInline):
     autocomplete_fields = ["unit"]
 
 
-@admin.register(Resident)
 class ResidentAdmin(PropertyScopedAdmin):
     """Residents' records, their phone masked for every role (SPEC §3, §7). Holders of
     `complaints.view_contact_phone` reveal a number with a button (logged); every opening
@@ -192,3 +174,6 @@ class ResidentAdmin(PropertyScopedAdmin):
             "media": self.media + form.media,
         }
         return TemplateResponse(request, "admin/buildings/resident/anonymise.html", context)
+
+
+admin.site.register(Resident, ResidentAdmin)

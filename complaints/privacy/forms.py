@@ -1,5 +1,5 @@
-"""Forms of the Resident admin: the record without its phone number on show, and the
-confirmation of an anonymisation."""
+"""Forms of the Resident admin (`complaints.privacy.resident_admin`): the record without
+its phone number on show, and the confirmation of an anonymisation."""
 
 import re
 

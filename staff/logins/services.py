@@ -6,7 +6,7 @@ from axes.models import AccessAttempt
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from security.selectors import access_attempt_list_for
+from staff.logins.selectors import access_attempt_list_for
 
 log = logging.getLogger(__name__)
 
