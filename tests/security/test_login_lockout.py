@@ -171,9 +171,7 @@ def test_the_lockout_page_is_the_portal_login(resident, axes_on):
 
 
 @pytest.mark.parametrize("which, url", [("admin", "/admin/login/"), ("portal", "/portal/login/")])
-def test_the_lockout_message_is_chinese_by_default(
-    which, url, agent, resident, axes_on, lockout_catalogue
-):
+def test_the_lockout_message_is_chinese_by_default(which, url, agent, resident, axes_on):
     """Without the /en/ prefix the lockout speaks Simplified Chinese."""
     username = agent.username if which == "admin" else resident.user.username
     guess(url, username)
