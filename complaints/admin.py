@@ -19,7 +19,12 @@ from complaints.models import (
 from complaints.selectors import complaint_list_visible_to
 from complaints.services import notification_mark_read
 from complaints.workspace import ComplaintAdmin
-from staff.admin_scope import PropertyScopedAdmin, ReadOnlyHistoryAdmin, ScopedAdmin
+from staff.admin_scope import (
+    PropertyScopedAdmin,
+    ReadOnlyAdmin,
+    ReadOnlyHistoryAdmin,
+    ScopedAdmin,
+)
 
 
 @admin.register(Category)
@@ -76,7 +81,7 @@ class WorkdayOverrideAdmin(ScopedAdmin):
     search_fields = ["name"]
 
 
-class ComplaintScopedReadOnlyAdmin(ScopedAdmin):
+class ComplaintScopedReadOnlyAdmin(ReadOnlyAdmin):
     """Rows hanging off complaints: visible as far as their complaints are, never edited."""
 
     def get_queryset(self, request):
@@ -85,15 +90,6 @@ class ComplaintScopedReadOnlyAdmin(ScopedAdmin):
             .get_queryset(request)
             .filter(complaint__in=complaint_list_visible_to(request.user))
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Breach)
@@ -147,7 +143,7 @@ class SurveyAdmin(ComplaintScopedReadOnlyAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(ScopedAdmin):
+class NotificationAdmin(ReadOnlyAdmin):
     """Each user's own notifications; opening the list does not mark them read."""
 
     list_display = ["text", "complaint_link", "created_at", "read_at"]
@@ -164,15 +160,6 @@ class NotificationAdmin(ScopedAdmin):
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("complaint"))
     def complaint_link(self, notification: Notification):

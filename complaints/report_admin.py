@@ -37,7 +37,7 @@ from complaints.reports import (
     report_for,
     report_property_ids_for,
 )
-from staff.admin_scope import ScopedAdmin
+from staff.admin_scope import ReadOnlyAdmin
 
 Kind = MonthlySnapshot.Kind
 
@@ -560,7 +560,7 @@ def export_xlsx(tables: list[Table], *, filename: str) -> HttpResponse:
 
 
 @admin.register(MonthlySnapshot)
-class MonthlySnapshotAdmin(ScopedAdmin):
+class MonthlySnapshotAdmin(ReadOnlyAdmin):
     """Published months, read-only, and the report pages (see the module docstring)."""
 
     list_display = ["month_label", "kind", "property", "published_at", "report_link"]
@@ -583,15 +583,6 @@ class MonthlySnapshotAdmin(ScopedAdmin):
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=gettext_lazy("month"), ordering="month")
     def month_label(self, snapshot: MonthlySnapshot) -> str:

@@ -79,6 +79,20 @@ class ScopedAdmin(DeclaredLookupsMixin, admin.ModelAdmin):
     rows scoped through their complaint): declared lookups only."""
 
 
+class ReadOnlyAdmin(ScopedAdmin):
+    """Rows that are written by services only (logs, snapshots, breaches): shown, never
+    added, changed or deleted in the admin."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class PropertyScopedAdmin(DeclaredLookupsMixin, ScopedChoicesMixin, admin.ModelAdmin):
     """Lists, change pages, autocompletes and form choices limited to the user's
     properties (`staff.selectors.scoped_to_properties`)."""

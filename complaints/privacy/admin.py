@@ -8,11 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.models import PersonalDataAccess
 from complaints.privacy.selectors import READ_PERMISSION, data_access_list_visible_to
-from staff.admin_scope import ScopedAdmin
+from staff.admin_scope import ReadOnlyAdmin
 from staff.selectors import user_display_name
 
 
-class PersonalDataAccessAdmin(ScopedAdmin):
+class PersonalDataAccessAdmin(ReadOnlyAdmin):
     list_display = ["at", "who", "kind", "subject", "row_count", "reason"]
     list_display_links = None
     list_filter = ["kind"]
@@ -40,15 +40,6 @@ class PersonalDataAccessAdmin(ScopedAdmin):
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("staff member"), ordering="user__username")
     def who(self, entry: PersonalDataAccess) -> str:
