@@ -20,6 +20,7 @@ from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from buildings.models import Building, Property, Resident, Unit
 from complaints import rules, sla
+from complaints.batch import hold_resumed_notifications
 from complaints.emergency import is_suspected_emergency
 from complaints.exceptions import (
     AlreadyAccepted,
@@ -288,6 +289,7 @@ def complaint_create(
         suspected_emergency=is_suspected_emergency(f"{description} {location_text}")
         or (category is not None and category.default_level == Level.I),
     )
+    sla.first_response_provisional(complaint)
     _save(complaint, actor=actor, transition="create", reason="")
     _add_photos(complaint, {Photo.Step.EVIDENCE: photos}, actor=actor)
     if complaint.suspected_emergency:
@@ -647,8 +649,9 @@ def complaint_resume(*, complaint_id: int, actor: AbstractBaseUser) -> Complaint
     complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
     _refuse(rules.resume_refusal(complaint, actor))
     now = timezone.now()
-    hold_end(complaint, actor=actor, at=min(now, complaint.held_until))
+    hold = hold_end(complaint, actor=actor, at=min(now, complaint.held_until))
     _save(complaint, actor=actor, transition="resume", reason="")
+    notifications_save(hold_resumed_notifications(complaint, hold, actor=actor, now=now))
     return complaint
 
 

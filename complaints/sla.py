@@ -74,23 +74,24 @@ def deadlines_compute(complaint: Complaint, *, start: datetime) -> None:
     complaint.resolve_due = resolve_due + complaint.held_total
 
 
-def acceptance_window(*, property_id: int, suspected_emergency: bool) -> timedelta:
-    """How long a new complaint may wait for someone to accept it."""
-    level = Level.I if suspected_emergency else Level.II
-    return windows_for(property_id=property_id, level=level).first_response
+def provisional_level(complaint: Complaint) -> int:
+    """The level whose promise applies before classification: level I for a suspected
+    emergency, else the default level of the category the filer chose, else level II."""
+    if complaint.level:
+        return complaint.level
+    if complaint.suspected_emergency:
+        return Level.I
+    if complaint.category_id is not None:
+        return complaint.category.default_level
+    return Level.II
 
 
-def shortest_acceptance_window() -> timedelta:
-    """The shortest acceptance window any property has: the ownership guard's scan bound."""
-    levels = (Level.I, Level.II)
-    candidates = list(
-        SlaPolicy.objects.filter(level__in=levels).values_list("first_response", flat=True)
-    ) + list(
-        PropertySlaOverride.objects.filter(
-            level__in=levels, first_response__isnull=False
-        ).values_list("first_response", flat=True)
-    )
-    return min(candidates)
+def first_response_provisional(complaint: Complaint) -> None:
+    """Set, in memory at filing, the first response the resident is promised: from the
+    submission, by the provisional level's window. The portal, the ownership guard and
+    the SLA all read this stored value; classifying recomputes it for the real level."""
+    windows = windows_for(property_id=complaint.property_id, level=provisional_level(complaint))
+    complaint.first_response_due = complaint.created_at + windows.first_response
 
 
 @dataclass(frozen=True)

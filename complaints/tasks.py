@@ -8,14 +8,14 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import CharField, Exists, Model, OuterRef, Q, Value
-from django.db.models.expressions import RawSQL
+from django.db.models import CharField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from complaints import sla
+from complaints.batch import complaints_schedule_save, holds_resume_due
 from complaints.exceptions import ComplaintError
-from complaints.models import Breach, Complaint, Hold, Notification, State, Survey
+from complaints.models import Breach, Complaint, Notification, State, Survey
 from complaints.notifications import (
     notification_build,
     notifications_deliver,
@@ -78,33 +78,6 @@ def sla_sweep(*, now: datetime | None = None, chunk_size: int = CHUNK_SIZE) -> d
             totals[key] += value
 
 
-def _bulk_update_by_pk(objs: list[Model], fields: list[str]) -> None:
-    """`bulk_update` without its per-row `When(pk=...)`: Django resolves each of those as a
-    full filter, which cost the sweep more than everything else together. One simple
-    CASE on the primary key per field instead, each value prepared by its field."""
-    if not objs:
-        return
-    meta = objs[0]._meta
-    model_fields = [meta.get_field(name) for name in fields]
-    pk_column = connection.ops.quote_name(meta.pk.column)
-    max_params = connection.features.max_query_params
-    batch = max(1, (max_params - 1) // (2 * len(model_fields) + 1)) if max_params else len(objs)
-    for start in range(0, len(objs), batch):
-        rows = objs[start : start + batch]
-        values = {}
-        for field in model_fields:
-            params: list = []
-            for obj in rows:
-                params += [obj.pk, field.get_db_prep_save(getattr(obj, field.attname), connection)]
-            case = RawSQL(
-                f"CASE {pk_column}{' WHEN %s THEN %s' * len(rows)} END", params, output_field=field
-            )
-            if connection.features.requires_casted_case_in_updates:
-                case = Cast(case, output_field=field)
-            values[field.attname] = case
-        meta.model._base_manager.filter(pk__in=[obj.pk for obj in rows]).update(**values)
-
-
 def _build(
     recipients: Iterable[int | None],
     kind: str,
@@ -134,21 +107,7 @@ def _sweep_chunk(chunk: list[Complaint], *, now: datetime) -> dict[str, int]:
     service_leaders = service_leader_id_by_property(property_ids)
     system = system_user()
 
-    resumed = [c for c in chunk if c.held_until is not None and c.held_until <= now]
-    if resumed:
-        holds = {
-            hold.complaint_id: hold
-            for hold in Hold.objects.filter(
-                complaint__in=resumed, ended_at__isnull=True
-            ).select_for_update()
-        }
-        for complaint in resumed:
-            end = complaint.held_until
-            sla.resume_hold(complaint, at=end)
-            hold = holds.get(complaint.pk)
-            if hold is not None:
-                hold.ended_at, hold.ended_by = end, system
-        _bulk_update_by_pk(list(holds.values()), ["ended_at", "ended_by"])
+    resumed = holds_resume_due(chunk, actor=system, now=now)
 
     breaches: list[Breach] = []
     escalated: dict[tuple[str, int], list[int]] = {}
@@ -194,8 +153,7 @@ def _sweep_chunk(chunk: list[Complaint], *, now: datetime) -> dict[str, int]:
             escalated_to_manager_at=now
         )
     notifications_save(notifications)
-    _bulk_update_by_pk(chunk, ["sla_next_at", "next_due_at"])
-    _bulk_update_by_pk(resumed, ["resolve_due", "held_since", "held_until", "held_total"])
+    complaints_schedule_save(chunk)
     return {
         "complaints": len(chunk),
         "breaches": len(breaches),
@@ -226,9 +184,7 @@ def ownership_guard(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     notifications: list[Notification] = []
     unaccepted = (
-        Complaint.objects.filter(
-            state=State.NEW, created_at__lte=now - sla.shortest_acceptance_window()
-        )
+        Complaint.objects.filter(state=State.NEW, first_response_due__lte=now)
         .filter(~Exists(Notification.objects.filter(complaint=OuterRef("pk"), kind="unaccepted")))
         # Those of a property with nobody to tell would fill every chunk for good.
         .filter(Exists(service_leader_teams().filter(property_id=OuterRef("property_id"))))
@@ -236,15 +192,10 @@ def ownership_guard(*, now: datetime | None = None) -> int:
     )
     unaccepted = list(unaccepted)
     leaders = service_leader_id_by_property({c.property_id for c in unaccepted})
-    windows: dict[tuple[int, bool], timedelta] = {}
     for complaint in unaccepted:
-        key = (complaint.property_id, complaint.suspected_emergency)
-        if key not in windows:
-            windows[key] = sla.acceptance_window(
-                property_id=complaint.property_id, suspected_emergency=complaint.suspected_emergency
-            )
+        window = complaint.first_response_due - complaint.created_at
         leader_id = leaders.get(complaint.property_id)
-        if leader_id and complaint.created_at + windows[key] <= now:
+        if leader_id:
             notifications.append(
                 notification_build(
                     recipient_id=leader_id,
@@ -252,7 +203,7 @@ def ownership_guard(*, now: datetime | None = None) -> int:
                     event_key=f"unaccepted:{complaint.pk}",
                     now=now,
                     complaint=complaint,
-                    params={"minutes": int(windows[key].total_seconds() // 60)},
+                    params={"minutes": int(window.total_seconds() // 60)},
                 )
             )
 

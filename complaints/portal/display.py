@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from complaints import sla
-from complaints.models import Complaint, Deadline, Level, Photo, State, Survey
+from complaints.models import Complaint, Deadline, Photo, State, Survey
 from staff.selectors import is_system_user, user_display_name
 
 STATE_WORDS = {
@@ -65,21 +65,11 @@ def when_words(moment: datetime) -> str:
     return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
 
 
-def promise_level(complaint: Complaint) -> int:
-    """The level whose promise applies: the classified level, else level I for a suspected
-    emergency, else the default level of the category the resident chose, else level II."""
-    if complaint.level:
-        return complaint.level
-    if complaint.suspected_emergency:
-        return Level.I
-    if complaint.category_id is not None:
-        return complaint.category.default_level
-    return Level.II
-
-
 def promise_sentences(complaint: Complaint) -> list[str]:
     """The level's promise in plain words, e.g. "We will respond within 2 hours."."""
-    windows = sla.windows_for(property_id=complaint.property_id, level=promise_level(complaint))
+    windows = sla.windows_for(
+        property_id=complaint.property_id, level=sla.provisional_level(complaint)
+    )
     sentences = [
         _("We will respond within %(time)s.") % {"time": duration_words(windows.first_response)}
     ]
@@ -112,22 +102,6 @@ DEADLINE_WORDS = {
 }
 
 
-class AcceptanceWindows:
-    """Memoised `sla.acceptance_window` for one page: a list shows many new complaints."""
-
-    def __init__(self) -> None:
-        self._cache: dict[tuple[int, bool], timedelta] = {}
-
-    def __call__(self, complaint: Complaint) -> timedelta:
-        key = (complaint.property_id, complaint.suspected_emergency)
-        if key not in self._cache:
-            self._cache[key] = sla.acceptance_window(
-                property_id=complaint.property_id,
-                suspected_emergency=complaint.suspected_emergency,
-            )
-        return self._cache[key]
-
-
 def survey_pending(complaint: Complaint, surveys: Iterable[Survey] | None = None) -> bool:
     """The latest closing has not been rated yet (display only; `survey_submit` decides)."""
     if complaint.state not in (State.CLOSED, State.REVISITED):
@@ -139,13 +113,11 @@ def survey_pending(complaint: Complaint, surveys: Iterable[Survey] | None = None
     )
 
 
-def next_step(complaint: Complaint, *, acceptance: AcceptanceWindows | None = None) -> str:
+def next_step(complaint: Complaint) -> str:
     """What the resident can expect next, in one line."""
     state = complaint.state
-    if state == State.NEW:
-        acceptance = acceptance or AcceptanceWindows()
-        due = complaint.created_at + acceptance(complaint)
-        return _("Response by %(when)s") % {"when": when_words(due)}
+    if state == State.NEW and complaint.first_response_due is not None:
+        return _("Response by %(when)s") % {"when": when_words(complaint.first_response_due)}
     if state == State.HANDLED:
         return _("Please confirm the fix")
     if state in (State.CLOSED, State.REVISITED):

@@ -133,13 +133,12 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
         .order_by("-created_at", "-pk")
     )
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    acceptance = display.AcceptanceWindows()
     rows = [
         {
             "complaint": item,
             "state": display.state_words(item),
             "tone": display.STATE_TONE.get(item.state, "working"),
-            "next_step": display.next_step(item, acceptance=acceptance),
+            "next_step": display.next_step(item),
         }
         for item in page
     ]

@@ -8,7 +8,8 @@ import pytest
 from helpers import assert_history, snapshot
 
 from complaints.exceptions import InvalidInput, NotAllowed, WrongState
-from complaints.models import Breach, Hold, Level, State
+from complaints.models import Breach, Hold, Level, Notification, State
+from complaints.portal.display import timeline
 from complaints.services import complaint_hold, complaint_resume
 from complaints.tasks import sla_sweep
 
@@ -84,6 +85,49 @@ def test_sweep_resumes_at_the_expected_time(travel, level_two, agent, system_use
     assert level_two.first_response_due == T0 + 2 * HOUR
     assert (hold.ended_at, hold.ended_by) == (T0 + 11 * HOUR, system_user)
     assert level_two.sla_next_at > T0 + 11 * HOUR
+
+
+def test_sweep_resume_is_recorded_like_a_manual_one(travel, level_two, agent, system_user):
+    """The sweep's resume leaves what the owner's resume leaves: a "resume" history row
+    by the system at the resume time, holding the new resolve deadline; "Work resumed" on
+    the resident's timeline; the owner told once, however often the sweep runs."""
+    travel(T0 + HOUR)
+    complaint_hold(
+        complaint_id=level_two.pk, actor=agent, reason=Hold.Reason.ACCESS, resume_at=T0 + 11 * HOUR
+    )
+
+    travel(T0 + 11 * HOUR)
+    sla_sweep()
+    travel(T0 + 11 * HOUR + timedelta(minutes=1))
+    sla_sweep()
+
+    latest = assert_history(level_two, transition="resume", user=system_user)
+    assert latest.history_date == T0 + 11 * HOUR
+    assert latest.resolve_due == T0 + 34 * HOUR
+    assert latest.held_since is None
+    level_two.refresh_from_db()
+    assert timeline(level_two)[-1].title == "Work resumed"
+    told = Notification.objects.filter(kind="hold_resumed", complaint=level_two)
+    assert list(told.values_list("recipient", flat=True)) == [agent.pk]
+
+
+def test_owner_is_told_when_a_manager_resumes(travel, level_two, agent, project_manager):
+    """A project manager who resumes the owner's hold tells the owner; an owner who
+    resumes their own is not told."""
+    travel(T0 + HOUR)
+    complaint_hold(
+        complaint_id=level_two.pk, actor=agent, reason=Hold.Reason.PARTS, resume_at=T0 + 5 * HOUR
+    )
+    travel(T0 + 2 * HOUR)
+    complaint_resume(complaint_id=level_two.pk, actor=project_manager)
+    travel(T0 + 3 * HOUR)
+    complaint_hold(
+        complaint_id=level_two.pk, actor=agent, reason=Hold.Reason.PARTS, resume_at=T0 + 5 * HOUR
+    )
+    complaint_resume(complaint_id=level_two.pk, actor=agent)
+
+    told = Notification.objects.filter(kind="hold_resumed", complaint=level_two)
+    assert list(told.values_list("recipient", flat=True)) == [agent.pk]
 
 
 def test_no_breach_while_on_hold(travel, level_two, agent):

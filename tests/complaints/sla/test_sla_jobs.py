@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from factories import (
     AgentFactory,
+    CategoryFactory,
     ComplaintFactory,
     PropertyFactory,
     ResidentFactory,
@@ -15,7 +16,8 @@ from factories import (
 from helpers import assert_history
 
 from complaints.exceptions import WrongState
-from complaints.models import Notification, State, Survey
+from complaints.models import Level, Notification, State, Survey
+from complaints.portal import display
 from complaints.services import complaint_accept, survey_submit
 from complaints.tasks import auto_confirm, ownership_guard, revisit_queue, survey_dispatch
 
@@ -64,6 +66,28 @@ def test_suspected_emergency_is_escalated_after_fifteen_minutes(
     ownership_guard()
     ownership_guard()
     assert notified(complaint=complaint, kind="unaccepted") == [("unaccepted", service_leader.pk)]
+
+
+def test_a_suggestion_waits_for_its_own_first_response_window(
+    travel, resident, service_leader, notified
+):
+    """A complaint filed under a level III category is promised contact within 24 hours:
+    the portal's promise and its "Response by" say the same, and the guard does not
+    escalate it at 2 hours but at 24 (the stored provisional deadline, one value)."""
+    travel(T0)
+    suggestion = CategoryFactory(default_level=Level.III)
+    complaint = ComplaintFactory(
+        resident=resident, category=suggestion, description="Could we have a book swap shelf?"
+    )
+
+    assert complaint.first_response_due == T0 + 24 * HOUR
+    assert "We will respond within 24 hours." in display.promise_sentences(complaint)
+    assert display.next_step(complaint) == "Response by " + display.when_words(T0 + 24 * HOUR)
+    travel(T0 + 2 * HOUR)
+    assert ownership_guard() == 0
+    travel(T0 + 24 * HOUR)
+    assert ownership_guard() == 1
+    assert notified(complaint=complaint) == [("unaccepted", service_leader.pk)]
 
 
 def test_accepted_complaint_is_not_escalated(travel, resident, agent, service_leader):
