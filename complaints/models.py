@@ -816,6 +816,8 @@ class RepeatMember(models.Model):
     class Meta:
         verbose_name = _("repeat problem member")
         verbose_name_plural = _("repeat problem members")
+        # The monthly reports count the members that joined in the month.
+        indexes = [models.Index(fields=["since"], name="repeat_member_since")]
 
     def __str__(self) -> str:
         return f"{self.complaint_id} {self.since:%Y-%m-%d %H:%M}"

@@ -1,7 +1,16 @@
-"""Repeat problems (重复投诉, SPEC §3, counted in the §5 reports): REPEAT_PROBLEM_COUNT
-complaints about the same place (the unit; for a common area the building; else the
-property) and the same category, filed within REPEAT_WINDOW of each other. Withdrawn and
-merged complaints do not count.
+"""Repeat complaints (重复投诉, SPEC §3, counted in the §5 reports): the one definition,
+used by the intake hint, the change page, the list's tag and filter, and the reports.
+
+- Place and category: a complaint is compared with the complaints about the same place
+  (the unit; for a common area the building; else the property) and the same category.
+  Withdrawn and merged complaints do not count; neither does one without a category.
+- Linked (`repeat_linked`): two such complaints filed within REPEAT_WINDOW (30 days) of
+  each other.
+- Repeat problem: REPEAT_PROBLEM_COUNT (3) or more complaints linked with each other,
+  i.e. filed within REPEAT_WINDOW of the first of them. Each of them is a member: the
+  list tags it 重复 and the change page says so.
+- Counted in reports (`repeat_members_tagged`): a member counts once, in the month it
+  became one (`since`), whatever its state then or now.
 
 Membership is stored, one `RepeatMember` row per member, so that the monthly reports
 count it with a plain aggregate. The services that change what it depends on (filing
@@ -9,18 +18,23 @@ with a category, classifying, withdrawing, merging) call `repeat_members_refresh
 
 `since` is when the complaint first belonged to a repeat problem: the filing time of the
 complaint that completed its earliest group. Filing more complaints only ever creates
-groups, so "a member, counting only complaints filed before T" is exactly `since < T`.
+groups, so "a member, counting only complaints filed before T" is exactly `since < T`,
+and a month's count never changes by what is filed after it.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import connection, models, transaction
 from django.db.models import Case, F, QuerySet, Value, When, Window
 from django.db.models.functions import Lag, Lead
 
 from buildings.models import Property
-from complaints.models import Complaint, RepeatMember
-from complaints.selectors import NOT_COUNTED_STATES, REPEAT_PROBLEM_COUNT, REPEAT_WINDOW
+from complaints.models import Complaint, RepeatMember, State
+
+REPEAT_WINDOW = timedelta(days=30)
+REPEAT_PROBLEM_COUNT = 3
+# Withdrawn and merged complaints are left out of repeat problems and the reports.
+NOT_COUNTED_STATES = (State.WITHDRAWN, State.MERGED)
 
 Key = tuple[int, int, int | None, int | None]
 
@@ -30,6 +44,46 @@ def repeat_key(complaint: Complaint) -> Key | None:
     if complaint.category_id is None or complaint.state in NOT_COUNTED_STATES:
         return None
     return (complaint.property_id, complaint.category_id, complaint.building_id, complaint.unit_id)
+
+
+def repeat_linked(
+    *,
+    property_id: int,
+    unit_id: int | None,
+    building_id: int | None,
+    category_id: int | None,
+    around: datetime,
+    exclude_id: int | None = None,
+) -> QuerySet[Complaint]:
+    """The counted complaints linked to a complaint about this place and category filed
+    at `around` (or about to be filed, at intake), newest first.
+
+    Without a category (not classified yet) nothing is linked yet: the complaints about
+    the same place within REPEAT_WINDOW, of any category, are returned instead, as the
+    candidates it would be linked with once classified like them."""
+    queryset = Complaint.objects.filter(
+        property_id=property_id,
+        building_id=building_id,
+        unit_id=unit_id,
+        created_at__gte=around - REPEAT_WINDOW,
+        created_at__lte=around + REPEAT_WINDOW,
+    ).exclude(state__in=NOT_COUNTED_STATES)
+    if category_id is not None:
+        queryset = queryset.filter(category_id=category_id)
+    if exclude_id is not None:
+        queryset = queryset.exclude(pk=exclude_id)
+    return queryset.order_by("-created_at")
+
+
+def repeat_members_tagged(
+    *, property_id: int, start: datetime, end: datetime
+) -> QuerySet[RepeatMember]:
+    """The members (the complaints the list tags 重复) of a property that became members
+    in [start, end): what the reports count for that period. Every member counts in
+    exactly one period, and a past period's count does not change by later filings."""
+    return RepeatMember.objects.filter(
+        complaint__property_id=property_id, since__gte=start, since__lt=end
+    ).order_by()
 
 
 def _with_since(complaints: QuerySet) -> QuerySet:

@@ -398,10 +398,11 @@ def rules_text(kind: str, rules: dict) -> list[str]:
         ),
         _("Reopen rate: the share of these complaints reopened at least once."),
         _(
-            "Repeat problems: these complaints that are one of %(count)d or more complaints "
-            "about the same unit (for a common area, the same building) and category filed "
-            "within %(days)d days, counting complaints filed up to the end of the month; "
-            "withdrawn and merged ones do not count."
+            "Repeat problems: the complaints, open or closed, that became part of a repeat "
+            "problem in the month — %(count)d or more complaints about the same unit (for "
+            "a common area, the same building) and category filed within %(days)d days, "
+            "withdrawn and merged ones left out; the complaints the list tags “repeat”. "
+            "Each counts once, in the month the problem formed, whatever its closing."
         )
         % {"count": rules["repeat_count"], "days": rules["repeat_days"]},
     ]
@@ -409,8 +410,10 @@ def rules_text(kind: str, rules: dict) -> list[str]:
         return [
             _(
                 "Received: complaints filed in the month, withdrawn and merged ones left "
-                "out. The other figures are about the complaints closed in the month."
+                "out. The other figures, except repeat problems, are about the complaints "
+                "closed in the month."
             ),
+            _("Repeat rate: repeat problems (as above) per complaint received in the month."),
             *common,
             _(
                 "Mean handling time: from filing to the (latest) handling, over the "

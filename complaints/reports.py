@@ -11,12 +11,12 @@ never loops over complaints. The pages print the rules (`RULES` holds the number
 - Mean satisfaction: the mean of the three scores (solved, speed, attitude) over every
   submitted survey of those complaints.
 - Reopen rate: the share of them reopened at least once (`reopen_count > 0`).
-- Repeat problem (重复投诉): at least REPEAT_PROBLEM_COUNT complaints about the same place
-  (the unit; for a common area the building; else the property) and the same category,
-  filed within REPEAT_WINDOW of each other, withdrawn and merged ones left out, counting
-  only complaints filed before the end of the month. A closed complaint that is one of
-  them counts once in "repeat problems". Membership is stored as complaints are filed,
-  classified, withdrawn or merged (`complaints.repeats`).
+- Repeat problems (重复投诉), as `complaints.repeats` defines them and the complaint list
+  tags them: the complaints, in any state, that became members of a repeat problem in
+  the month (their `since`), each counted once, in that one month, by its own team,
+  owner, category and building. They are read from the stored `RepeatMember` rows; a
+  later filing never changes a past month's count. The analysis's repeat rate divides
+  them by the complaints received in the month.
 - Score: 50 × on-time rate + 40 × mean satisfaction / 100 + 10 × (1 − reopen rate); with
   no survey at all the two other parts are scaled up to 100. Only teams and owners with
   closed complaints are ranked: best score first, then more complaints closed, then
@@ -65,10 +65,14 @@ from complaints.models import (
     Complaint,
     Level,
     MonthlySnapshot,
-    RepeatMember,
     Survey,
 )
-from complaints.selectors import NOT_COUNTED_STATES, REPEAT_PROBLEM_COUNT, REPEAT_WINDOW
+from complaints.repeats import (
+    NOT_COUNTED_STATES,
+    REPEAT_PROBLEM_COUNT,
+    REPEAT_WINDOW,
+    repeat_members_tagged,
+)
 from staff.models import Team
 from staff.selectors import property_ids_visible_to, user_display_name
 
@@ -147,7 +151,7 @@ def _blank_counts() -> dict:
 
 
 def _add_row(counts: dict, row: dict) -> None:
-    for key in ("closed", "on_time", "reopened", "repeats"):
+    for key in ("closed", "on_time", "reopened"):
         counts[key] += row[key]
     level = str(row["level"]) if row.get("level") else None
     if level in counts["levels"]:
@@ -182,7 +186,6 @@ def _with_figures(counts: dict) -> dict:
     }
     figures["on_time_rate"] = _ratio(counts["on_time"], closed)
     figures["reopen_rate"] = _ratio(counts["reopened"], closed)
-    figures["repeat_rate"] = _ratio(counts["repeats"], closed)
     figures["mean_satisfaction"] = _ratio(counts["survey_points"], 3 * counts["surveys"])
     figures["score"] = score_of(
         figures["on_time_rate"], figures["mean_satisfaction"], figures["reopen_rate"]
@@ -245,17 +248,13 @@ class _ClosedMonth:
 
 
 def _counted_rows(closed: _ClosedMonth, *, group_by: list[str], **extra) -> list[dict]:
-    """The month's closed complaints grouped by `group_by`: closed, on time (no breach),
-    reopened and repeat-problem counts per group, plus `extra` aggregates."""
+    """The month's closed complaints grouped by `group_by`: closed, on time (no breach)
+    and reopened counts per group, plus `extra` aggregates."""
     if not closed.count:
         return []
     # A deadline falls after its complaint was filed, so these are all the breaches of
     # the month's closed complaints; the database hashes the set once.
     breached_ids = Breach.objects.filter(due_at__gte=closed.first_filed).values("complaint_id")
-    # Members of a repeat problem, counting only what was filed by the month's end.
-    repeat_ids = RepeatMember.objects.filter(
-        complaint_id__gte=closed.first_id, since__lt=closed.end
-    ).values("complaint_id")
     return list(
         closed.complaints()
         .values(*group_by)
@@ -263,9 +262,19 @@ def _counted_rows(closed: _ClosedMonth, *, group_by: list[str], **extra) -> list
             closed=Count("pk"),
             on_time=Count("pk", filter=~Q(pk__in=breached_ids)),
             reopened=Count("pk", filter=Q(reopen_count__gt=0)),
-            repeats=Count("pk", filter=Q(pk__in=repeat_ids)),
             **extra,
         )
+    )
+
+
+def _repeat_rows(*, property_id: int, start: datetime, end: datetime, group_by: list[str]):
+    """The repeat complaints of the month (those the list tags, counted in the month they
+    became members), per `group_by` fields of the complaint: one aggregate over the
+    stored members of the month."""
+    return list(
+        repeat_members_tagged(property_id=property_id, start=start, end=end)
+        .values(**{field: F(f"complaint__{field}") for field in group_by})
+        .annotate(repeats=Count("pk"))
     )
 
 
@@ -384,6 +393,14 @@ def red_black_compute(*, property_id: int, month: date) -> dict:
     for row in rows:
         for counts in (total, by_team[row["team_id"]], by_owner[row["owner_id"]]):
             _add_row(counts, row)
+    for row in _repeat_rows(
+        property_id=property_id,
+        start=closed.start,
+        end=closed.end,
+        group_by=["team_id", "owner_id"],
+    ):
+        for counts in (total, by_team[row["team_id"]], by_owner[row["owner_id"]]):
+            counts["repeats"] += row["repeats"]
     for row in surveys:
         team, owner = row["complaint__team_id"], row["complaint__owner_id"]
         for counts in (total, by_team[team], by_owner[owner]):
@@ -496,8 +513,13 @@ def analysis_compute(*, property_id: int, month: date) -> dict:
             for key in ("handled", "handling_seconds"):
                 counts[key] += row[key]
         for counts in (by_category[row["category_id"]], by_building[row["building_id"]]):
-            for key in ("closed", "on_time", "repeats"):
+            for key in ("closed", "on_time"):
                 counts[key] += row[key]
+    for row in _repeat_rows(
+        property_id=property_id, start=start, end=end, group_by=["category_id", "building_id"]
+    ):
+        for counts in (total, by_category[row["category_id"]], by_building[row["building_id"]]):
+            counts["repeats"] += row["repeats"]
     for row in received:
         total["received"] += row["received"]
         by_category[row["category_id"]]["received"] += row["received"]
@@ -508,6 +530,7 @@ def analysis_compute(*, property_id: int, month: date) -> dict:
     trend = satisfaction_trend(property_id=property_id, month=month, this_month=total)
     summary = _with_figures(total)
     summary["mean_handling_hours"] = _hours(total)
+    summary["repeat_rate"] = _ratio(total["repeats"], total["received"])
 
     categories = _category_names(set(by_category) - {None})
     buildings = dict(
@@ -564,7 +587,7 @@ def _place_figures(counts: dict) -> dict:
     return {
         **counts,
         "on_time_rate": _ratio(counts["on_time"], counts["closed"]),
-        "repeat_rate": _ratio(counts["repeats"], counts["closed"]),
+        "repeat_rate": _ratio(counts["repeats"], counts["received"]),
         "mean_handling_hours": _hours(counts),
     }
 

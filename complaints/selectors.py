@@ -8,6 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.exceptions import ComplaintNotFound
 from complaints.models import Complaint, State
+from complaints.repeats import (  # noqa: F401 (the repeat constants, re-exported)
+    NOT_COUNTED_STATES,
+    REPEAT_PROBLEM_COUNT,
+    REPEAT_WINDOW,
+    repeat_linked,
+)
 from staff.models import Role
 from staff.selectors import property_ids_visible_to
 
@@ -59,10 +65,6 @@ OPEN_STATES = (
     State.REOPENED,
 )
 DUE_SOON = timedelta(hours=2)
-REPEAT_WINDOW = timedelta(days=30)
-REPEAT_PROBLEM_COUNT = 3
-# Withdrawn and merged complaints are left out of repeat problems and the reports.
-NOT_COUNTED_STATES = (State.WITHDRAWN, State.MERGED)
 
 
 class Queue(TextChoices):
@@ -114,18 +116,14 @@ def complaint_repeats(
     around: datetime,
     exclude_id: int | None = None,
 ) -> QuerySet[Complaint]:
-    """Complaints about the same place (the unit; for a common area, the building's
-    common areas; else the property's) and, when known, the same category, filed within
-    30 days of `around` (重复投诉): the linked complaints of SPEC §3."""
-    queryset = Complaint.objects.filter(
+    """The complaints linked to one about this place and category filed at `around`
+    (重复投诉, SPEC §3), as `complaints.repeats.repeat_linked` defines them; callers
+    intersect it with what the viewer may see."""
+    return repeat_linked(
         property_id=property_id,
-        building_id=building_id,
         unit_id=unit_id,
-        created_at__gte=around - REPEAT_WINDOW,
-        created_at__lte=around + REPEAT_WINDOW,
-    ).exclude(state__in=NOT_COUNTED_STATES)
-    if category_id is not None:
-        queryset = queryset.filter(category_id=category_id)
-    if exclude_id is not None:
-        queryset = queryset.exclude(pk=exclude_id)
-    return queryset.order_by("-created_at")
+        building_id=building_id,
+        category_id=category_id,
+        around=around,
+        exclude_id=exclude_id,
+    )

@@ -24,11 +24,14 @@ from complaints.batch import hold_resumed_notifications
 from complaints.emergency import is_suspected_emergency
 from complaints.exceptions import (
     AlreadyAccepted,
+    ChangedMeanwhile,
     ComplaintError,
     InvalidInput,
     NotAllowed,
+    ReopenWindowClosed,
     WrongState,
 )
+from complaints.filing_limit import filing_limit_refusal
 from complaints.models import (
     Breach,
     Category,
@@ -231,15 +234,20 @@ def complaint_create(
     contact_phone: str = "",
     preferred_contact_time: str = "",
     photos: Sequence[UploadedFile] = (),
+    merge_into_id: int | None = None,
 ) -> Complaint:
     """File a new complaint.
 
     A resident files for one of their own units or a common area of a building or
-    property they live in (web or app channel). Staff with `add_complaint` file on
+    property they live in (web or app channel), at most the hourly number
+    (`filing_limit`; FilingLimitReached beyond it). Staff with `add_complaint` file on
     behalf of anyone (phone, walk-in, paper, committee) within their properties.
     Photos are stored as evidence. `category` is the filer's choice (optional); the agent
     confirms or changes it when classifying. A category whose default level is I marks
     the complaint a suspected emergency at once.
+
+    With `merge_into_id` (intake of a repeat) the new complaint is merged into that one
+    at once, by `complaint_merge`'s rules: both are saved or neither is.
     """
     description = description.strip()
     if not description:
@@ -252,6 +260,10 @@ def complaint_create(
         actor=actor, property=property, building=building, unit=unit
     )
     actor_resident = Resident.objects.filter(user=actor).first()
+    if actor_resident is not None and channel in RESIDENT_CHANNELS:
+        # The count is taken under a lock on the user's row, inside this transaction:
+        # submissions at once wait for each other and each counts the others.
+        _refuse(filing_limit_refusal(actor, lock=True))
     if actor.has_perm("complaints.add_complaint"):
         if property.pk not in property_ids_visible_to(actor):
             raise NotAllowed(_("This property is outside your scope."))
@@ -297,16 +309,28 @@ def complaint_create(
             complaint, kind="emergency", event_key=f"emergency:{complaint.pk}", leader=True
         )
     repeat_members_refresh(complaint, before=None)
+    if merge_into_id is not None:
+        complaint = complaint_merge(
+            complaint_id=complaint.pk,
+            actor=actor,
+            into_id=merge_into_id,
+            reason=_("Repeat of an open complaint, merged at intake"),
+        )
     return complaint
 
 
-def complaint_accept(*, complaint_id: int, actor: AbstractBaseUser) -> Complaint:
+def complaint_accept(
+    *, complaint_id: int, actor: AbstractBaseUser, expected_state: str | None = None
+) -> Complaint:
     """The actor becomes the owner (首问负责制). Exactly one of many concurrent callers wins;
-    the others get AlreadyAccepted naming the owner."""
+    the others get AlreadyAccepted naming the owner. `expected_state` is the state the
+    caller's page showed: if the complaint has left it without an owner, ChangedMeanwhile."""
     with transaction.atomic():
         complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
         if complaint.state != State.NEW and complaint.owner_id is not None:
             raise AlreadyAccepted(user_display_name(complaint.owner))
+        if expected_state is not None and complaint.state != expected_state:
+            raise ChangedMeanwhile(complaint.get_state_display())
         _check(complaint, "accept", actor)
         complaint.accept(by=actor, at=timezone.now())
         try:
@@ -482,9 +506,16 @@ def complaint_revisit(*, complaint_id: int, actor: AbstractBaseUser, note: str) 
 def complaint_reopen(*, complaint_id: int, actor: AbstractBaseUser, reason: str) -> Complaint:
     """Reopen a handled, closed or revisited complaint: the resident ("not fixed", or
     within 7 days of closing) or customer service after a revisit. The owner then
-    re-dispatches it; project managers review reopened complaints (二次处置)."""
+    re-dispatches it; project managers review reopened complaints (二次处置). A resident
+    past the 7 days gets ReopenWindowClosed."""
     complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
-    _check(complaint, "reopen", actor)
+    try:
+        _check(complaint, "reopen", actor)
+    except NotAllowed:
+        # `can_reopen` refuses its own resident only once the window is over: say so.
+        if _is_resident_actor(complaint, actor) and not complaint.within_resident_reopen_window():
+            raise ReopenWindowClosed() from None
+        raise
     reason = reason.strip()
     if not reason:
         raise InvalidInput(_("Tell us what is still wrong."), field="reason")

@@ -8,7 +8,6 @@ from datetime import datetime
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import F
 from django.http import (
     Http404,
@@ -26,7 +25,7 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from buildings.models import mask_phone
 from complaints import exports, forms, rules, services, sla
-from complaints.exceptions import AlreadyAccepted, ComplaintError, InvalidInput
+from complaints.exceptions import ChangedMeanwhile, ComplaintError, InvalidInput
 from complaints.models import Breach, Complaint, Deadline, Hold, Photo
 from complaints.privacy.services import DataAccessKind, data_access_record
 from complaints.selectors import (
@@ -37,7 +36,7 @@ from complaints.selectors import (
 )
 from staff.admin_scope import ReadOnlyHistoryAdmin, ScopedAdmin
 from staff.models import Team
-from staff.selectors import property_ids_visible_to, user_display_name
+from staff.selectors import property_ids_visible_to
 
 
 @dataclass(frozen=True)
@@ -48,6 +47,8 @@ class Action:
     run: Callable[..., object]
     refusal: Callable[[Complaint, object], ComplaintError | None] | None = None
     """For actions that are not FSM transitions; transitions use django-fsm's rules."""
+    checks_expected_state: bool = False
+    """`run` hands the page's state to the service, which refuses a stale page itself."""
 
 
 def _reason(data) -> str:
@@ -61,7 +62,10 @@ ACTIONS = {
             "accept",
             gettext_lazy("Accept (become owner)"),
             forms.ConfirmForm,
-            lambda c, u, d: services.complaint_accept(complaint_id=c.pk, actor=u),
+            lambda c, u, d: services.complaint_accept(
+                complaint_id=c.pk, actor=u, expected_state=d["expected_state"]
+            ),
+            checks_expected_state=True,
         ),
         Action(
             "classify",
@@ -554,24 +558,19 @@ class ComplaintAdmin(ReadOnlyHistoryAdmin, ScopedAdmin):
         if request.method == "POST":
             form = spec.form(request.POST, request.FILES, **form_kwargs)
             if form.is_valid():
-                if form.cleaned_data["expected_state"] != complaint.state:
-                    if spec.name == "accept" and complaint.owner_id is not None:
-                        # SPEC §3: whoever lost the race to accept is told who owns it.
-                        stale = AlreadyAccepted(user_display_name(complaint.owner)).message
-                    else:
-                        stale = _(
-                            "Someone else changed this complaint meanwhile: it is now "
-                            "“%(state)s”. Nothing was done; check it and try again."
-                        ) % {"state": complaint.get_state_display()}
-                    self.message_user(request, stale, messages.WARNING)
-                    return HttpResponseRedirect(change_url)
+                stale = form.cleaned_data["expected_state"] != complaint.state
                 try:
+                    if stale and not spec.checks_expected_state:
+                        raise ChangedMeanwhile(complaint.get_state_display())
+                    # SPEC §3: whoever lost the race to accept is told by the service who
+                    # owns it.
                     spec.run(complaint, request.user, form.cleaned_data)
                 except InvalidInput as error:
                     field = error.field if error.field in form.fields else None
                     form.add_error(field, error.message)
                 except ComplaintError as error:
-                    self.message_user(request, error.message, messages.ERROR)
+                    level = messages.WARNING if stale else messages.ERROR
+                    self.message_user(request, error.message, level)
                     return HttpResponseRedirect(change_url)
                 else:
                     self.message_user(
@@ -669,9 +668,9 @@ class ComplaintAdmin(ReadOnlyHistoryAdmin, ScopedAdmin):
         }
         return TemplateResponse(request, "admin/complaints/complaint/intake.html", context)
 
-    @transaction.atomic
     def _intake_save(self, request, data, merge_into: int | None):
-        """Record the complaint and, when asked, merge it: both or neither."""
+        """Record the complaint and, when asked, merge it (the service does both or
+        neither)."""
         complaint = services.complaint_create(
             actor=request.user,
             channel=data["channel"],
@@ -684,18 +683,14 @@ class ComplaintAdmin(ReadOnlyHistoryAdmin, ScopedAdmin):
             contact_phone=data["contact_phone"],
             preferred_contact_time=data["preferred_contact_time"],
             photos=data["photos"],
+            merge_into_id=merge_into,
         )
         if merge_into is None:
             self.message_user(
                 request, _("%(reference)s recorded.") % {"reference": complaint.reference}
             )
             return redirect("admin:complaints_complaint_change", complaint.pk)
-        target = services.complaint_merge(
-            complaint_id=complaint.pk,
-            actor=request.user,
-            into_id=merge_into,
-            reason=_("Repeat of an open complaint, merged at intake"),
-        ).merged_into
+        target = complaint.merged_into
         self.message_user(
             request,
             _("%(reference)s recorded and merged into %(into)s.")

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, translate_url
@@ -21,13 +20,18 @@ from django_fsm import has_transition_perm
 
 from buildings.models import Resident
 from complaints import services
-from complaints.exceptions import ComplaintError, ComplaintNotFound, InvalidInput, NotAllowed
+from complaints.exceptions import (
+    ComplaintError,
+    ComplaintNotFound,
+    FilingLimitReached,
+    InvalidInput,
+)
+from complaints.filing_limit import filing_limit_refusal
 from complaints.models import Complaint, Notification, State
 from complaints.notifications import unread_count
 from complaints.portal import display
 from complaints.portal.forms import ComplaintForm, ReopenForm, SurveyForm, WithdrawForm
 from complaints.portal.my_data import resident_own_data
-from complaints.portal.ratelimit import submission_allowed, submissions_per_hour
 from complaints.selectors import complaint_list_for_resident
 
 PAGE_SIZE = 20
@@ -154,40 +158,32 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ComplaintForm(request.POST, request.FILES, resident=request.resident)
         complaint = None
-        allowed = submission_allowed(request.user)
-        if allowed and form.is_valid():
+        # Asked first only to answer an over-limit form without checking it; the service
+        # decides under its lock.
+        refusal = filing_limit_refusal(request.user)
+        if refusal is None and form.is_valid():
             data = form.cleaned_data
             try:
-                with transaction.atomic():
-                    # Submissions at once wait here for each other: each counts the others.
-                    allowed = submission_allowed(request.user, lock=True)
-                    if allowed:
-                        complaint = services.complaint_create(
-                            actor=request.user,
-                            description=data["description"],
-                            **data["place"],
-                            category=data["category"],
-                            location_text=data["location_text"],
-                            preferred_contact_time=data["preferred_contact_time"],
-                            photos=data["photos"],
-                        )
+                complaint = services.complaint_create(
+                    actor=request.user,
+                    description=data["description"],
+                    **data["place"],
+                    category=data["category"],
+                    location_text=data["location_text"],
+                    preferred_contact_time=data["preferred_contact_time"],
+                    photos=data["photos"],
+                )
+            except FilingLimitReached as error:
+                refusal = error
             except InvalidInput as error:
                 _add_service_error(form, error)
             except ComplaintError as error:
                 form.add_error(None, error.message)
         if complaint is not None:
             return redirect("portal:complaint_submitted", pk=complaint.pk)
-        if not allowed:
+        if refusal is not None:
             form.is_valid()
-            form.add_error(
-                None,
-                _(
-                    "You have sent %(limit)d complaints in the last hour. Please wait a "
-                    "while before sending another, or call the property office if it is "
-                    "urgent."
-                )
-                % {"limit": submissions_per_hour()},
-            )
+            form.add_error(None, refusal.message)
             status = 429
         if request.FILES and form.errors:
             messages.warning(
@@ -297,19 +293,8 @@ def complaint_reopen(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except InvalidInput as error:
             _add_service_error(form, error)
-        except NotAllowed as error:
-            if complaint.state not in (State.CLOSED, State.REVISITED):
-                return _refused(request, error, pk)
-            # A closed complaint refused to its own resident: the 7 days are over.
-            messages.error(
-                request,
-                _(
-                    "It is more than 7 days since the complaint was closed. Please report "
-                    "the problem again as a new complaint."
-                ),
-            )
-            return redirect("portal:complaint_detail", pk=pk)
         except ComplaintError as error:
+            # ReopenWindowClosed included: its message says the 7 days are over.
             return _refused(request, error, pk)
         else:
             messages.success(

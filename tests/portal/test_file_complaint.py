@@ -22,8 +22,8 @@ from factories import (
 )
 from PIL import ExifTags, Image
 
+from complaints.filing_limit import submission_allowed
 from complaints.models import Category, Channel, Complaint, Photo
-from complaints.portal.ratelimit import submission_allowed
 
 
 def new_url() -> str:
@@ -308,6 +308,22 @@ def test_nine_photos_are_accepted(resident_client, complaint_form):
 def test_eleventh_complaint_in_an_hour_is_refused(resident_client, resident, complaint_form, now):
     """After 10 complaints in the last hour the next one is refused with a clear message
     (429), and the form keeps what was typed."""
+    for _ in range(10):
+        ComplaintFactory(resident=resident)
+    response = resident_client.post(new_url(), complaint_form())
+    assert response.status_code == 429
+    assert "You have sent 10 complaints in the last hour." in response.content.decode()
+    assert "The kitchen tap drips all night." in response.content.decode()
+    assert Complaint.objects.count() == 10
+
+
+def test_the_services_refusal_is_shown_like_the_limit(
+    resident_client, resident, complaint_form, now, monkeypatch
+):
+    """The form's early check passed (another submission was still running) but the
+    service, counting under its lock, refuses: the page answers 429 with the same message
+    and keeps what was typed."""
+    monkeypatch.setattr("complaints.portal.views.filing_limit_refusal", lambda user: None)
     for _ in range(10):
         ComplaintFactory(resident=resident)
     response = resident_client.post(new_url(), complaint_form())

@@ -19,9 +19,10 @@ Closed in February (local time), with the figures every test asserts:
     S1  Security    agent  II  Parking      B5 unit 502   yes       no       no     70/80/90   10
     S2  Security    agent  I   Fire alarm   B5 unit 502   yes       no       no     —           1
 
-Around them: R1 (Door bell, unit 1201, filed 15 Jan, open) makes E1+E2 a repeat problem;
+Around them: R1 (Door bell, unit 1201, filed 15 Jan, open) makes R1+E1+E2 a repeat
+problem on 10 Feb (E2's filing): all three count as February's repeat problems, R1 too;
 T1 (27 Jan) and T2 (28 Feb) about Parking in unit 502 are 32 days apart, so S1 between
-them is no repeat problem, and T3 (3 Mar) would make one but was filed after the month;
+them is no repeat problem in February, and T3 (3 Mar) makes S1+T2+T3 one in March;
 V4 (Garbage, B5 common, open, breached, due 22 Feb) completes Environment's streak
 V1 → V2 → V4 (约谈); X1 closed 31 Jan 23:50 (January, survey 60×3) and X2 closed
 1 Mar 00:00 (March) sit on the month's edges; W1 was filed in February and withdrawn;

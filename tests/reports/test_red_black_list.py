@@ -35,7 +35,6 @@ def figures(closed, on_time, reopened, repeats, surveys, points, by_level) -> di
         "levels": levels(*by_level),
         "on_time_rate": on_time_rate,
         "reopen_rate": reopen_rate,
-        "repeat_rate": repeats / closed if closed else None,
         "mean_satisfaction": mean,
         "score": score_of(on_time_rate, mean, reopen_rate),
     }
@@ -54,9 +53,9 @@ def test_property_total(report):
     """Ten complaints were closed in February (local time): the one closed at 00:10 on
     1 February counts, those closed at 23:50 on 31 January and at 00:00 on 1 March do
     not, nor another property's. Seven had no breach; levels I 2/2, II 4/7, III 1/1;
-    two were reopened; E1 and E2 belong to a repeat problem; six surveys score 1410
-    points in all (mean 78.33)."""
-    assert pick(report["summary"]) == figures(10, 7, 2, 2, 6, 1410, [(2, 2), (7, 4), (1, 1)])
+    two were reopened; R1 (open), E1 and E2 became a repeat problem on 10 February;
+    six surveys score 1410 points in all (mean 78.33)."""
+    assert pick(report["summary"]) == figures(10, 7, 2, 3, 6, 1410, [(2, 2), (7, 4), (1, 1)])
     assert report["summary"]["mean_satisfaction"] == pytest.approx(78.3333333)
     assert report["summary"]["score"] == pytest.approx(35 + 31.3333333 + 8)
     assert report["month"] == "2025-02"
@@ -65,7 +64,7 @@ def test_property_total(report):
 
 def test_teams_every_figure(report):
     """Per team: Security 2 closed all on time, one survey of 80 → 92; Engineering 5
-    closed, E2 late, E3 reopened, E1+E2 repeat, surveys 270+210+300 → 82.67; Environment
+    closed, E2 late, E3 reopened, R1+E1+E2 repeat, surveys 270+210+300 → 82.67; Environment
     3 closed, V1 (two breaches, still one late complaint) and V2 late, V1 reopened,
     surveys 150+240 → 49.33. Customer service closed nothing and is not ranked."""
     teams = {entry["name"]: entry for entry in report["teams"]}
@@ -74,7 +73,7 @@ def test_teams_every_figure(report):
     assert pick(teams["Security"]) == figures(2, 2, 0, 0, 1, 240, [(1, 1), (1, 1), (0, 0)])
     assert teams["Security"]["score"] == pytest.approx(50 + 32 + 10)
 
-    assert pick(teams["Engineering"]) == figures(5, 4, 1, 2, 3, 780, [(1, 1), (3, 2), (1, 1)])
+    assert pick(teams["Engineering"]) == figures(5, 4, 1, 3, 3, 780, [(1, 1), (3, 2), (1, 1)])
     assert teams["Engineering"]["mean_satisfaction"] == pytest.approx(86.6666667)
     assert teams["Engineering"]["score"] == pytest.approx(40 + 34.6666667 + 8)
     assert teams["Engineering"]["leader"] == "Qiang Liu"
@@ -99,16 +98,16 @@ def test_team_ranking_red_and_black(report):
 
 
 def test_owners_every_figure_and_ranking(report):
-    """Per owner (first responder): Na Li owns six (E2 late; surveys 960 → 80; score
-    83.67, red), Lei Zhao four (two late, two reopened; surveys 450 → 75; score 60,
-    black)."""
+    """Per owner (first responder): Na Li owns six closed (E2 late; surveys 960 → 80;
+    score 83.67, red) and the repeat problem R1+E1+E2, Lei Zhao four (two late, two
+    reopened; surveys 450 → 75; score 60, black)."""
     owners = report["owners"]
     assert [(e["name"], e["team"], e["rank"], e["mark"]) for e in owners] == [
         ("Na Li", "Customer service", 1, "red"),
         ("Lei Zhao", "Customer service", 2, "black"),
     ]
     na_li, lei_zhao = owners
-    assert pick(na_li) == figures(6, 5, 0, 2, 4, 960, [(2, 2), (3, 2), (1, 1)])
+    assert pick(na_li) == figures(6, 5, 0, 3, 4, 960, [(2, 2), (3, 2), (1, 1)])
     assert na_li["score"] == pytest.approx(50 * 5 / 6 + 32 + 10)
     assert pick(lei_zhao) == figures(4, 2, 2, 0, 2, 450, [(0, 0), (4, 2), (0, 0)])
     assert lei_zhao["score"] == pytest.approx(60)

@@ -559,8 +559,46 @@ def test_second_agent_accepting_from_a_stale_page_is_told_who_owns_it(
     response = client.post(act_url(complaint, "accept"), {"expected_state": State.NEW}, follow=True)
 
     assert response.redirect_chain == [(change_url(complaint), 302)]
-    texts = [text for _level, text in messages(response)]
-    assert len(texts) == 1
-    assert "Na Li" in texts[0]
+    assert messages(response) == [("warning", "Already accepted by Na Li.")]
     complaint.refresh_from_db()
     assert complaint.owner == agent
+
+
+def test_accept_from_a_stale_page_of_a_withdrawn_complaint(client, in_state, agent, resident):
+    """Withdrawn after the agent opened it: the accept is refused with the stale-page
+    warning naming the state now, and nothing changes."""
+    complaint = in_state(State.NEW)
+    services.complaint_withdraw(complaint_id=complaint.pk, actor=resident.user)
+    before = snapshot(complaint)
+    client.force_login(agent)
+
+    response = client.post(act_url(complaint, "accept"), {"expected_state": State.NEW}, follow=True)
+
+    assert response.redirect_chain == [(change_url(complaint), 302)]
+    assert messages(response) == [
+        (
+            "warning",
+            "Someone else changed this complaint meanwhile: it is now “Withdrawn”. "
+            "Nothing was done; check it and try again.",
+        )
+    ]
+    assert snapshot(complaint) == before
+
+
+def test_accept_message_comes_from_the_service(client, in_state, agent, agent2, monkeypatch):
+    """The stale accept page asks the service, whose AlreadyAccepted is the one message."""
+    complaint = in_state(State.NEW)
+    services.complaint_accept(complaint_id=complaint.pk, actor=agent)
+    seen = []
+    accept = services.complaint_accept
+
+    def spy(**kwargs):
+        seen.append(kwargs)
+        return accept(**kwargs)
+
+    monkeypatch.setattr(services, "complaint_accept", spy)
+    client.force_login(agent2)
+
+    client.post(act_url(complaint, "accept"), {"expected_state": State.NEW})
+
+    assert seen == [{"complaint_id": complaint.pk, "actor": agent2, "expected_state": State.NEW}]

@@ -262,3 +262,44 @@ def test_service_error_keeps_what_was_typed_at_its_field(client, agent, intake, 
     assert response.status_code == 200
     assert response.context["form"].errors["unit"] == ["The unit is not in the chosen building."]
     assert "The kitchen tap drips all night.</textarea>" in response.content.decode()
+
+
+def test_refused_merge_at_intake_saves_nothing_and_keeps_the_form(
+    client, agent, intake, earlier, resident
+):
+    """The chosen repeat was withdrawn before the agent pressed save: the service refuses
+    the merge, the call is not recorded either, and the form comes back as typed."""
+    recent, _old = earlier
+    target = recent[0]
+    services.complaint_merge(complaint_id=recent[1].pk, actor=agent, into_id=target.pk)
+    client.force_login(agent)
+    count = Complaint.objects.count()
+
+    response = client.post(add_url(), intake(confirmed="1", merge_into=recent[1].pk))
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        f"{recent[1].reference} is Merged and cannot take duplicates."
+    ]
+    assert "The kitchen tap drips all night.</textarea>" in response.content.decode()
+    assert Complaint.objects.count() == count
+
+
+def test_intake_with_merge_calls_the_filing_service_once(
+    client, agent, intake, earlier, monkeypatch
+):
+    """The admin leaves create-and-merge to one service call (its transaction included)."""
+    recent, _old = earlier
+    calls = []
+    create = services.complaint_create
+
+    def spy(**kwargs):
+        calls.append(kwargs)
+        return create(**kwargs)
+
+    monkeypatch.setattr(services, "complaint_create", spy)
+    client.force_login(agent)
+
+    client.post(add_url(), intake(confirmed="1", merge_into=recent[0].pk))
+
+    assert [call["merge_into_id"] for call in calls] == [recent[0].pk]

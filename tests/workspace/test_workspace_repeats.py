@@ -5,7 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from factories import ComplaintFactory
+from factories import CategoryFactory, ComplaintFactory
 from workspace_helpers import admin_url, change_url
 
 from complaints import services
@@ -105,3 +105,68 @@ def test_the_list_marks_the_members(client, agent, file, resident2):
     marked = re.findall(r'>(TS\d+)</a> <span class="pd-repeat"', content)
     assert sorted(marked) == sorted(c.reference for c in group)
     assert lone.reference in content
+
+
+def test_intake_hint_change_page_list_and_report_agree(
+    client, agent, file, now, prop, resident, unit, category
+):
+    """One definition everywhere: three door-bell complaints about the unit within 30
+    days and one of another category. The intake hint for a fourth call lists the three,
+    each member's change page lists the other two, the list tags the three, and the
+    month's analysis counts those three for the building and the category."""
+    from complaints.models import Channel
+    from complaints.reports import analysis_compute, month_of
+
+    group = [file(0), file(3), file(5)]
+    other = file(6, category=CategoryFactory(code="test-tap", name_en="Tap"))
+    references = {c.reference for c in group}
+    client.force_login(agent)
+
+    hint = client.post(
+        admin_url("complaints_complaint_add"),
+        {
+            "channel": Channel.PHONE,
+            "resident": resident.pk,
+            "unit": unit.pk,
+            "building": "",
+            "location_text": "Door",
+            "category": category.pk,
+            "description": "The door bell still does not ring.",
+            "contact_name": "",
+            "contact_phone": "",
+            "preferred_contact_time": "",
+        },
+    )
+    boxes = {
+        c.reference: {o.reference for o in client.get(change_url(c)).context["pd_repeats"]}
+        for c in group
+    }
+    listed = client.get(admin_url("complaints_complaint_changelist")).content.decode()
+    report = analysis_compute(property_id=prop.pk, month=month_of(group[-1].created_at))
+
+    assert {c.reference for c in hint.context["repeats"]} == references
+    assert boxes == {ref: references - {ref} for ref in references}
+    assert set(re.findall(r'>(TS\d+)</a> <span class="pd-repeat"', listed)) == references
+    assert other.reference in listed
+    (building,) = report["buildings"]
+    assert building["repeats"] == len(references)
+    repeats = {entry["id"]: entry["repeats"] for entry in report["categories"]}
+    assert repeats == {category.pk: 3, other.category_id: 0}
+
+
+def test_the_change_page_box_shows_only_what_the_viewer_may_see(
+    client, file, agent, env_handler, environment, category
+):
+    """A handler of another team sees the member dispatched to their team and not the
+    other members in its related box: the box stays within the viewer's complaints."""
+    group = [file(0), file(3), file(5)]
+    services.complaint_accept(complaint_id=group[0].pk, actor=agent)
+    services.complaint_classify(complaint_id=group[0].pk, actor=agent, category=category)
+    services.complaint_dispatch(complaint_id=group[0].pk, actor=agent, team=environment)
+    client.force_login(env_handler)
+
+    response = client.get(change_url(group[0]))
+
+    assert response.status_code == 200
+    assert list(response.context["pd_repeats"]) == []
+    assert response.context["pd_repeat_since"] is not None

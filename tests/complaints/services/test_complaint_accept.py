@@ -3,9 +3,15 @@
 import pytest
 from helpers import assert_history, snapshot
 
-from complaints.exceptions import AlreadyAccepted, ComplaintNotFound, NotAllowed, WrongState
+from complaints.exceptions import (
+    AlreadyAccepted,
+    ChangedMeanwhile,
+    ComplaintNotFound,
+    NotAllowed,
+    WrongState,
+)
 from complaints.models import State
-from complaints.services import complaint_accept
+from complaints.services import complaint_accept, complaint_withdraw
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +107,40 @@ def test_unknown_complaint_is_not_found(db, agent):
     """An id that does not exist raises ComplaintNotFound."""
     with pytest.raises(ComplaintNotFound):
         complaint_accept(complaint_id=999_999, actor=agent)
+
+
+def test_page_expecting_new_is_told_who_accepted_meanwhile(now, complaint, agent, agent2):
+    """A caller passing the page's state ("new") after someone else accepted gets
+    AlreadyAccepted naming the owner, from the service."""
+    complaint_accept(complaint_id=complaint.pk, actor=agent)
+    before = snapshot(complaint)
+
+    with pytest.raises(AlreadyAccepted) as excinfo:
+        complaint_accept(complaint_id=complaint.pk, actor=agent2, expected_state=State.NEW)
+
+    assert excinfo.value.message == "Already accepted by Na Li."
+    assert snapshot(complaint) == before
+
+
+def test_page_expecting_new_of_a_withdrawn_complaint_is_stale(now, complaint, agent, resident):
+    """Withdrawn meanwhile (no owner): ChangedMeanwhile names the state it is in now."""
+    complaint_withdraw(complaint_id=complaint.pk, actor=resident.user)
+    before = snapshot(complaint)
+
+    with pytest.raises(ChangedMeanwhile) as excinfo:
+        complaint_accept(complaint_id=complaint.pk, actor=agent, expected_state=State.NEW)
+
+    assert isinstance(excinfo.value, WrongState)
+    assert excinfo.value.message == (
+        "Someone else changed this complaint meanwhile: it is now “Withdrawn”. "
+        "Nothing was done; check it and try again."
+    )
+    assert snapshot(complaint) == before
+
+
+def test_page_state_matching_accepts(now, complaint, agent):
+    """With the page's state still current, the expected state changes nothing."""
+    complaint_accept(complaint_id=complaint.pk, actor=agent, expected_state=State.NEW)
+
+    complaint.refresh_from_db()
+    assert complaint.owner == agent

@@ -6,7 +6,13 @@ from datetime import timedelta
 import pytest
 from helpers import assert_history, snapshot
 
-from complaints.exceptions import ComplaintNotFound, InvalidInput, NotAllowed, WrongState
+from complaints.exceptions import (
+    ComplaintNotFound,
+    InvalidInput,
+    NotAllowed,
+    ReopenWindowClosed,
+    WrongState,
+)
 from complaints.models import State
 from complaints.services import complaint_dispatch, complaint_handle, complaint_reopen
 
@@ -42,14 +48,20 @@ def test_resident_reopens_within_seven_days_of_closing(now, time_machine, walk, 
 
 @pytest.mark.parametrize("state", [State.CLOSED, State.REVISITED])
 def test_resident_cannot_reopen_after_seven_days(now, time_machine, walk, resident, state):
-    """Once the 7-day window after closing has passed, the resident is refused (NotAllowed)."""
+    """Once the 7-day window after closing has passed, the resident is refused with
+    ReopenWindowClosed (a NotAllowed) saying so."""
     complaint = walk(state)
     time_machine.move_to(now + timedelta(days=7, minutes=1), tick=False)
     before = snapshot(complaint)
 
-    with pytest.raises(NotAllowed):
+    with pytest.raises(ReopenWindowClosed) as excinfo:
         complaint_reopen(complaint_id=complaint.pk, actor=resident.user, reason="Leaking again")
 
+    assert isinstance(excinfo.value, NotAllowed)
+    assert excinfo.value.message == (
+        "It is more than 7 days since the complaint was closed. Please report the problem "
+        "again as a new complaint."
+    )
     assert snapshot(complaint) == before
 
 
@@ -82,8 +94,10 @@ def test_roles_without_reopen_permission_are_refused(request, now, walk, role):
     """Handlers, team leaders and supervisors cannot reopen (NotAllowed)."""
     complaint = walk(State.CLOSED)
 
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed) as excinfo:
         complaint_reopen(complaint_id=complaint.pk, actor=request.getfixturevalue(role), reason="x")
+
+    assert not isinstance(excinfo.value, ReopenWindowClosed)
 
 
 @pytest.mark.parametrize("state", [State.NEW, State.DISPATCHED, State.REOPENED])

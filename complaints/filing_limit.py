@@ -1,4 +1,8 @@
-"""How many complaints a resident may file through the portal per hour."""
+"""How many complaints a resident may file themselves (web or app) per hour.
+
+`complaint_create` enforces it for every interface; the portal asks `filing_limit_refusal`
+beforehand only to answer an over-limit form without validating it first.
+"""
 
 from datetime import datetime, timedelta
 
@@ -9,6 +13,7 @@ from django.db import transaction
 from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
+from complaints.exceptions import FilingLimitReached
 from complaints.models import Complaint
 
 WINDOW = timedelta(hours=1)
@@ -39,6 +44,17 @@ def submission_allowed(
             .filter(pk=user.pk)
             .values_list("pk", flat=True)
         )
-    since = (now or timezone.now()) - WINDOW
-    recent = Complaint.objects.filter(created_by=user, created_at__gte=since).count()
+    now = now or timezone.now()
+    recent = Complaint.objects.filter(
+        created_by=user, created_at__gt=now - WINDOW, created_at__lte=now
+    ).count()
     return recent < submissions_per_hour()
+
+
+def filing_limit_refusal(
+    user: AbstractBaseUser, *, now: datetime | None = None, lock: bool = False
+) -> FilingLimitReached | None:
+    """The error refusing one more complaint filed by `user` now, or None."""
+    if submission_allowed(user, now=now, lock=lock):
+        return None
+    return FilingLimitReached(submissions_per_hour())
