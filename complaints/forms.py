@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from buildings.models import Building, Resident, Unit
 from complaints.models import Category, Channel, Complaint, Hold, Level
+from complaints.permissions import owner_candidates
 from complaints.photos import MAX_PHOTOS_PER_COMPLAINT
-from staff.models import Role, Team
+from staff.models import Team
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -142,15 +143,9 @@ class TransferForm(ActionForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["new_owner"].queryset = (
-            get_user_model()
-            .objects.filter(
-                is_active=True,
-                staff_profile__properties=self.complaint.property_id,
-                staff_profile__role__in=[Role.AGENT, Role.TEAM_LEADER, Role.PROJECT_MANAGER],
-            )
-            .exclude(pk=self.complaint.owner_id)
-            .distinct()
+        # The transfer service accepts exactly these people (one rule, in permissions).
+        self.fields["new_owner"].queryset = owner_candidates(self.complaint).exclude(
+            pk=self.complaint.owner_id
         )
 
 

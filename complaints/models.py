@@ -28,7 +28,6 @@ from simple_history.models import HistoricalRecords
 from buildings.models import Building, Property, Resident, Unit
 from complaints.history import TransitionHistoryModel
 from staff.models import Team
-from staff.selectors import is_system_user
 
 RESIDENT_REOPEN_WINDOW = timedelta(days=7)
 
@@ -108,73 +107,17 @@ class Category(models.Model):
         return self.name_en if (get_language() or "").startswith("en") else self.name_zh_hans
 
 
-def has_perm_on_own(user, instance: "Complaint", perm: str) -> bool:
-    """The owner with `perm`, or someone allowed to override ownership."""
-    if not user.has_perm(perm):
-        return False
-    return instance.owner_id == user.pk or user.has_perm("complaints.override_owner")
+def _permission(transition_name: str):
+    """The `permission=` of a transition: the rule `can_<name>` of complaints.permissions.
+    That module needs this one, so it is imported when the rule is asked, not here."""
 
+    def permitted(instance: "Complaint", user) -> bool:
+        from complaints import permissions
 
-def _is_complaint_resident(user, instance: "Complaint") -> bool:
-    return instance.resident_id is not None and instance.resident.user_id == user.pk
+        return getattr(permissions, f"can_{transition_name}")(instance, user)
 
-
-def can_accept(instance: "Complaint", user) -> bool:
-    return user.has_perm("complaints.accept_complaint")
-
-
-def can_classify(instance: "Complaint", user) -> bool:
-    return has_perm_on_own(user, instance, "complaints.classify_complaint")
-
-
-def can_dispatch(instance: "Complaint", user) -> bool:
-    return has_perm_on_own(user, instance, "complaints.dispatch_complaint")
-
-
-def is_in_dispatched_team(user, instance: "Complaint") -> bool:
-    """The assignee, a member or the leader of the team the complaint is dispatched to."""
-    if instance.assignee_id == user.pk:
-        return True
-    if instance.team_id is None:
-        return False
-    profile = getattr(user, "staff_profile", None)
-    return (profile is not None and profile.team_id == instance.team_id) or (
-        instance.team.leader_id == user.pk
-    )
-
-
-def can_handle(instance: "Complaint", user) -> bool:
-    if not user.has_perm("complaints.handle_complaint"):
-        return False
-    return is_in_dispatched_team(user, instance) or user.has_perm("complaints.override_owner")
-
-
-def can_close(instance: "Complaint", user) -> bool:
-    return (
-        is_system_user(user)
-        or _is_complaint_resident(user, instance)
-        or has_perm_on_own(user, instance, "complaints.close_complaint")
-    )
-
-
-def can_revisit(instance: "Complaint", user) -> bool:
-    return user.has_perm("complaints.revisit_complaint")
-
-
-def can_reopen(instance: "Complaint", user) -> bool:
-    if _is_complaint_resident(user, instance):
-        return instance.state == State.HANDLED or instance.within_resident_reopen_window()
-    return is_system_user(user) or user.has_perm("complaints.reopen_complaint")
-
-
-def can_withdraw(instance: "Complaint", user) -> bool:
-    return _is_complaint_resident(user, instance)
-
-
-def can_merge(instance: "Complaint", user) -> bool:
-    if instance.state == State.NEW:
-        return user.has_perm("complaints.merge_complaint")
-    return has_perm_on_own(user, instance, "complaints.merge_complaint")
+    permitted.__name__ = permitted.__qualname__ = f"can_{transition_name}"
+    return permitted
 
 
 PHOTO_FOLDERS = {"image": "photos", "thumbnail": "thumbs"}
@@ -408,13 +351,18 @@ class Complaint(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
             return False
         return (now or timezone.now()) - self.closed_at <= RESIDENT_REOPEN_WINDOW
 
-    @transition(field=state, source=State.NEW, target=State.ACCEPTED, permission=can_accept)
+    @transition(
+        field=state, source=State.NEW, target=State.ACCEPTED, permission=_permission("accept")
+    )
     def accept(self, *, by, at) -> None:
         self.owner = by
         self.accepted_at = at
 
     @transition(
-        field=state, source=State.ACCEPTED, target=State.CLASSIFIED, permission=can_classify
+        field=state,
+        source=State.ACCEPTED,
+        target=State.CLASSIFIED,
+        permission=_permission("classify"),
     )
     def classify(self, *, category: Category, level: int, at) -> None:
         self.category = category
@@ -425,7 +373,7 @@ class Complaint(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         field=state,
         source=[State.CLASSIFIED, State.DISPATCHED, State.REOPENED],
         target=State.DISPATCHED,
-        permission=can_dispatch,
+        permission=_permission("dispatch"),
     )
     def dispatch(self, *, team: Team, assignee, at) -> None:
         self.team = team
@@ -438,17 +386,23 @@ class Complaint(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         if first_of_cycle:
             self.dispatched_at = at
 
-    @transition(field=state, source=State.DISPATCHED, target=State.HANDLED, permission=can_handle)
+    @transition(
+        field=state, source=State.DISPATCHED, target=State.HANDLED, permission=_permission("handle")
+    )
     def handle(self, *, note: str, at) -> None:
         self.resolution_note = note
         self.handled_at = at
 
-    @transition(field=state, source=State.HANDLED, target=State.CLOSED, permission=can_close)
+    @transition(
+        field=state, source=State.HANDLED, target=State.CLOSED, permission=_permission("close")
+    )
     def close(self, *, reason: str, at) -> None:
         self.close_reason = reason
         self.closed_at = at
 
-    @transition(field=state, source=State.CLOSED, target=State.REVISITED, permission=can_revisit)
+    @transition(
+        field=state, source=State.CLOSED, target=State.REVISITED, permission=_permission("revisit")
+    )
     def revisit(self, *, note: str, at) -> None:
         self.revisit_note = note
         self.revisited_at = at
@@ -457,13 +411,15 @@ class Complaint(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         field=state,
         source=[State.HANDLED, State.CLOSED, State.REVISITED],
         target=State.REOPENED,
-        permission=can_reopen,
+        permission=_permission("reopen"),
     )
     def reopen(self, *, at) -> None:
         self.reopen_count += 1
         self.reopened_at = at
 
-    @transition(field=state, source=State.NEW, target=State.WITHDRAWN, permission=can_withdraw)
+    @transition(
+        field=state, source=State.NEW, target=State.WITHDRAWN, permission=_permission("withdraw")
+    )
     def withdraw(self, *, at) -> None:
         self.withdrawn_at = at
 
@@ -471,7 +427,7 @@ class Complaint(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         field=state,
         source=[State.NEW, State.ACCEPTED],
         target=State.MERGED,
-        permission=can_merge,
+        permission=_permission("merge"),
     )
     def merge(self, *, into: "Complaint", at) -> None:
         self.merged_into = into

@@ -16,10 +16,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
+from django_fsm import ConcurrentTransition
 
 from buildings.models import Building, Property, Resident, Unit
-from complaints import rules, sla
+from complaints import permissions, sla
 from complaints.batch import hold_resumed_notifications
 from complaints.emergency import is_suspected_emergency
 from complaints.exceptions import (
@@ -28,7 +28,6 @@ from complaints.exceptions import (
     ComplaintError,
     InvalidInput,
     NotAllowed,
-    ReopenWindowClosed,
     WrongState,
 )
 from complaints.filing_limit import filing_limit_refusal
@@ -43,7 +42,6 @@ from complaints.models import (
     Photo,
     State,
     Survey,
-    is_in_dispatched_team,
 )
 from complaints.notifications import notification_build, notifications_save
 from complaints.photos import MAX_PHOTOS_PER_COMPLAINT, photo_process
@@ -52,7 +50,6 @@ from complaints.repeats import repeat_key, repeat_members_refresh
 from complaints.selectors import complaint_get_for_update
 from staff.models import Team
 from staff.selectors import (
-    is_system_user,
     project_manager_ids_by_property,
     property_ids_visible_to,
     service_leader_id_by_property,
@@ -96,21 +93,7 @@ def _refuse(error: ComplaintError | None) -> None:
 
 
 def _check(complaint: Complaint, name: str, actor: AbstractBaseUser) -> None:
-    method = getattr(complaint, name)
-    if not can_proceed(method):
-        raise rules.wrong_state(complaint, name)
-    if not has_transition_perm(method, actor):
-        raise NotAllowed()
-
-
-def _require_reason_when_overriding(complaint: Complaint, actor, reason: str) -> None:
-    """Acting on someone else's complaint is allowed to overriders only, and never silently."""
-    if complaint.owner_id not in (None, actor.pk) and not reason.strip():
-        raise InvalidInput(
-            _("Give a reason: this complaint is owned by %(name)s.")
-            % {"name": user_display_name(complaint.owner)},
-            field="reason",
-        )
+    _refuse(permissions.transition_refusal(complaint, name, actor))
 
 
 def _notify(
@@ -167,10 +150,6 @@ def _alert_level_one(complaint: Complaint) -> None:
         event_key=f"level_one:{complaint.pk}:{complaint.reopen_count}",
         leader=False,
     )
-
-
-def _is_resident_actor(complaint: Complaint, actor) -> bool:
-    return complaint.resident_id is not None and complaint.resident.user_id == actor.pk
 
 
 def _add_photos(
@@ -358,7 +337,7 @@ def complaint_classify(
     to the category's."""
     complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
     _check(complaint, "classify", actor)
-    _require_reason_when_overriding(complaint, actor, reason)
+    _refuse(permissions.override_reason_refusal(complaint, actor, reason))
     if not category.is_active:
         raise InvalidInput(_("This category is no longer in use."), field="category")
     level = level if level is not None else category.default_level
@@ -381,7 +360,7 @@ def complaint_set_level(
     """Owner (or an overrider) changes the level of a classified complaint; the cycle's
     deadlines are recomputed from its start, and the change is in history."""
     complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
-    _refuse(rules.set_level_refusal(complaint, actor))
+    _refuse(permissions.set_level_refusal(complaint, actor))
     reason = reason.strip()
     if not reason:
         raise InvalidInput(_("Give the reason for changing the level."), field="reason")
@@ -412,7 +391,7 @@ def complaint_dispatch(
     optionally to one member; re-dispatching to another team is recorded the same way."""
     complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
     _check(complaint, "dispatch", actor)
-    _require_reason_when_overriding(complaint, actor, reason)
+    _refuse(permissions.override_reason_refusal(complaint, actor, reason))
     if team.property_id != complaint.property_id:
         raise InvalidInput(_("Choose a team of this complaint's property."), field="team")
     if assignee is not None and not team.members.filter(user=assignee).exists():
@@ -436,12 +415,7 @@ def complaint_handle(
     when the category asks for them. The resident is then asked to confirm."""
     complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
     _check(complaint, "handle", actor)
-    if not is_in_dispatched_team(actor, complaint) and not reason.strip():
-        raise InvalidInput(
-            _("Give a reason: this complaint is dispatched to %(team)s.")
-            % {"team": complaint.team.name if complaint.team_id else "-"},
-            field="reason",
-        )
+    _refuse(permissions.handle_reason_refusal(complaint, actor, reason))
     note = note.strip()
     if not note:
         raise InvalidInput(_("Describe what was done."), field="note")
@@ -478,11 +452,10 @@ def complaint_close(*, complaint_id: int, actor: AbstractBaseUser, reason: str =
     unreachable)."""
     complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
     _check(complaint, "close", actor)
+    _refuse(permissions.close_reason_refusal(complaint, actor, reason))
     reason = reason.strip()
-    if _is_resident_actor(complaint, actor):
-        reason = reason or str(_("Confirmed by the resident"))
-    elif not is_system_user(actor) and not reason:
-        raise InvalidInput(_("Give the reason for closing without the resident."), field="reason")
+    if not reason and permissions.is_complaint_resident(actor, complaint):
+        reason = str(_("Confirmed by the resident"))
     complaint.close(reason=reason, at=timezone.now())
     complaint.revisit_due_at = complaint.closed_at + settings_duration("REVISIT_AFTER")
     _save(complaint, actor=actor, transition="close", reason=reason)
@@ -509,13 +482,7 @@ def complaint_reopen(*, complaint_id: int, actor: AbstractBaseUser, reason: str)
     re-dispatches it; project managers review reopened complaints (二次处置). A resident
     past the 7 days gets ReopenWindowClosed."""
     complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
-    try:
-        _check(complaint, "reopen", actor)
-    except NotAllowed:
-        # `can_reopen` refuses its own resident only once the window is over: say so.
-        if _is_resident_actor(complaint, actor) and not complaint.within_resident_reopen_window():
-            raise ReopenWindowClosed() from None
-        raise
+    _check(complaint, "reopen", actor)
     reason = reason.strip()
     if not reason:
         raise InvalidInput(_("Tell us what is still wrong."), field="reason")
@@ -559,7 +526,7 @@ def complaint_merge(
     property that is not itself withdrawn or merged."""
     complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
     _check(complaint, "merge", actor)
-    _require_reason_when_overriding(complaint, actor, reason)
+    _refuse(permissions.override_reason_refusal(complaint, actor, reason))
     if into_id == complaint.pk:
         raise InvalidInput(_("A complaint cannot be merged into itself."), field="into")
     target = complaint_get_for_update(complaint_id=into_id, actor=actor)
@@ -590,22 +557,13 @@ def complaint_transfer_ownership(
     """A project manager moves ownership to another staff member of the property.
     Ownership never moves any other way."""
     complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
-    _refuse(rules.transfer_refusal(complaint, actor))
+    _refuse(permissions.transfer_refusal(complaint, actor))
     reason = reason.strip()
     if not reason:
         raise InvalidInput(_("Give the reason for the transfer."), field="reason")
     if new_owner.pk == complaint.owner_id:
         raise InvalidInput(_("This person already owns the complaint."), field="new_owner")
-    if (
-        not new_owner.is_active
-        or not new_owner.is_staff
-        or not new_owner.has_perm("complaints.accept_complaint")
-        or complaint.property_id not in property_ids_visible_to(new_owner)
-    ):
-        raise InvalidInput(
-            _("The new owner must be active staff of this property who may accept complaints."),
-            field="new_owner",
-        )
+    _refuse(permissions.new_owner_refusal(complaint, new_owner))
     complaint.owner = new_owner
     _save(complaint, actor=actor, transition="transfer", reason=reason)
     return complaint
@@ -624,7 +582,7 @@ def complaint_hold(
     party, until `resume_at` at the latest. Not for level I; the level's cap on the total
     time held in a cycle applies."""
     complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
-    _refuse(rules.hold_refusal(complaint, actor))
+    _refuse(permissions.hold_refusal(complaint, actor))
     if reason not in Hold.Reason.values:
         raise InvalidInput(_("Choose what you are waiting for."), field="reason")
     now = timezone.now()
@@ -678,7 +636,7 @@ def complaint_resume(*, complaint_id: int, actor: AbstractBaseUser) -> Complaint
     """The owner (or the job, at the expected time) restarts the resolve clock; the
     resolve deadline moves by the time held."""
     complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
-    _refuse(rules.resume_refusal(complaint, actor))
+    _refuse(permissions.resume_refusal(complaint, actor))
     now = timezone.now()
     hold = hold_end(complaint, actor=actor, at=min(now, complaint.held_until))
     _save(complaint, actor=actor, transition="resume", reason="")
@@ -690,7 +648,7 @@ def complaint_resume(*, complaint_id: int, actor: AbstractBaseUser) -> Complaint
 def complaint_mark_on_site(*, complaint_id: int, actor: AbstractBaseUser) -> Complaint:
     """A handler of the dispatched team records arriving on site (level I's 30 minutes)."""
     complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
-    _refuse(rules.on_site_refusal(complaint, actor))
+    _refuse(permissions.on_site_refusal(complaint, actor))
     complaint.on_site_at = timezone.now()
     _save(complaint, actor=actor, transition="on_site", reason="")
     return complaint
@@ -709,10 +667,7 @@ def survey_submit(
     """The resident rates the latest closing once; a mean below 80 puts the complaint on
     the revisit queue at once (回头看)."""
     complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
-    if not _is_resident_actor(complaint, actor):
-        raise NotAllowed()
-    if complaint.state not in (State.CLOSED, State.REVISITED):
-        raise rules.wrong_state(complaint, "survey")
+    _refuse(permissions.survey_refusal(complaint, actor))
     for field, value in (("solved", solved), ("speed", speed), ("attitude", attitude)):
         if not isinstance(value, int) or not 0 <= value <= 100:
             raise InvalidInput(_("Give a score from 0 to 100."), field=field)
@@ -749,7 +704,7 @@ def complaint_reveal_contact(*, complaint_id: int, actor: AbstractBaseUser) -> s
     """The resident's whole phone number, for the owner or staff allowed to see it (agents,
     project managers); every reveal is logged in the personal data access log."""
     complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
-    _refuse(rules.reveal_contact_refusal(complaint, actor))
+    _refuse(permissions.reveal_contact_refusal(complaint, actor))
     data_access_record(
         actor=actor,
         kind=DataAccessKind.REVEAL,

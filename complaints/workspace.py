@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from buildings.models import mask_phone
-from complaints import exports, forms, rules, services, sla
+from complaints import exports, forms, permissions, services, sla
 from complaints.exceptions import ChangedMeanwhile, ComplaintError, InvalidInput
 from complaints.models import Breach, Complaint, Deadline, Hold, Photo
 from complaints.privacy.services import DataAccessKind, data_access_record
@@ -45,8 +45,6 @@ class Action:
     label: str
     form: type[forms.ActionForm]
     run: Callable[..., object]
-    refusal: Callable[[Complaint, object], ComplaintError | None] | None = None
-    """For actions that are not FSM transitions; transitions use django-fsm's rules."""
     checks_expected_state: bool = False
     """`run` hands the page's state to the service, which refuses a stale page itself."""
 
@@ -139,7 +137,6 @@ ACTIONS = {
             lambda c, u, d: services.complaint_set_level(
                 complaint_id=c.pk, actor=u, level=d["level"], reason=_reason(d)
             ),
-            rules.set_level_refusal,
         ),
         Action(
             "hold",
@@ -152,21 +149,18 @@ ACTIONS = {
                 resume_at=d["resume_at"],
                 note=d["note"],
             ),
-            rules.hold_refusal,
         ),
         Action(
             "resume",
             gettext_lazy("Resume"),
             forms.ConfirmForm,
             lambda c, u, d: services.complaint_resume(complaint_id=c.pk, actor=u),
-            rules.resume_refusal,
         ),
         Action(
             "on_site",
             gettext_lazy("Arrived on site"),
             forms.ConfirmForm,
             lambda c, u, d: services.complaint_mark_on_site(complaint_id=c.pk, actor=u),
-            rules.on_site_refusal,
         ),
         Action(
             "transfer",
@@ -175,20 +169,18 @@ ACTIONS = {
             lambda c, u, d: services.complaint_transfer_ownership(
                 complaint_id=c.pk, actor=u, new_owner=d["new_owner"], reason=_reason(d)
             ),
-            rules.transfer_refusal,
         ),
     ]
 }
 
 
 def available_actions(complaint: Complaint, user) -> list[Action]:
-    """The actions this user may perform on this complaint now, in workflow order."""
-    transitions = {t.name for t in complaint.get_available_user_state_transitions(user)}
+    """The actions this user may perform on this complaint now, in workflow order: those
+    the permissions module does not refuse (the services ask it the same)."""
     return [
         action
         for action in ACTIONS.values()
-        if (action.refusal is None and action.name in transitions)
-        or (action.refusal is not None and action.refusal(complaint, user) is None)
+        if permissions.action_refusal(complaint, action.name, user) is None
     ]
 
 
@@ -525,7 +517,7 @@ class ComplaintAdmin(ReadOnlyHistoryAdmin, ScopedAdmin):
         if complaint is not None:
             extra_context["pd_actions"] = available_actions(complaint, request.user)
             extra_context["pd_can_reveal"] = (
-                rules.reveal_contact_refusal(complaint, request.user) is None
+                permissions.reveal_contact_refusal(complaint, request.user) is None
             )
             extra_context["pd_repeats"] = (
                 complaint_repeats(

@@ -49,6 +49,11 @@ HANDLER = [
     "complaints.handle_complaint",
 ]
 
+SYSTEM_ROLE = "system"
+"""The group of the scheduled jobs' actor (staff.selectors.system_user), not a staff role:
+it files sensor alerts, closes complaints the resident left unconfirmed and ends holds at
+their expected time, on complaints it does not own."""
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.AGENT: [
         *VIEW_PLACES,
@@ -106,6 +111,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *VIEW_COMPLAINTS,
         *VIEW_SLA,
         "complaints.view_monthlysnapshot",
+    ],
+    SYSTEM_ROLE: [
+        "complaints.add_complaint",
+        "complaints.close_complaint",
+        "complaints.override_owner",
     ],
 }
 

@@ -16,15 +16,16 @@ SYSTEM_USERNAME = "propertydesk-system"
 def property_ids_visible_to(user: AbstractBaseUser | AnonymousUser) -> frozenset[int]:
     """Ids of the properties whose complaints and places this user may see.
 
-    Superusers see every property, staff the properties in their profile's scope,
-    everyone else none. The answer is cached on the user object for the request.
+    Superusers and the system actor of the scheduled jobs see every property, staff the
+    properties in their profile's scope, everyone else none. The answer is cached on the
+    user object for the request.
     """
     cached = getattr(user, "_visible_property_ids", None)
     if cached is not None:
         return cached
     if not user.is_authenticated or not user.is_active:
         ids: frozenset[int] = frozenset()
-    elif user.is_superuser:
+    elif user.is_superuser or is_system_user(user):
         ids = frozenset(Property.objects.values_list("pk", flat=True))
     else:
         ids = frozenset(
@@ -81,7 +82,9 @@ def user_display_name(user: AbstractBaseUser) -> str:
     return f"{first} {last}".strip()
 
 
-def is_system_user(user: AbstractBaseUser) -> bool:
+def is_system_user(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """The scheduled jobs' actor. What it may do is its group's (staff.roles.SYSTEM_ROLE);
+    only its reach (every property) and how history shows it depend on this."""
     return user.get_username() == SYSTEM_USERNAME
 
 

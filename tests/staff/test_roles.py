@@ -6,7 +6,7 @@ from django.contrib.auth.models import AnonymousUser, Group, Permission
 from factories import AgentFactory, UserFactory
 
 from staff.models import Role, StaffProfile
-from staff.roles import ROLE_PERMISSIONS, roles_sync
+from staff.roles import ROLE_PERMISSIONS, SYSTEM_ROLE, roles_sync
 from staff.selectors import SYSTEM_USERNAME, property_ids_visible_to, system_user
 from staff.services import staff_profile_set_role
 
@@ -180,11 +180,24 @@ def test_residents_and_anonymous_visitors_see_no_property(prop, resident):
 
 
 def test_system_user_exists():
-    """The data migration creates the system actor: a superuser that cannot log in and
-    has no admin access."""
+    """The data migrations create the system actor: not a superuser, in its own group and
+    no other, unable to log in, with no admin access."""
     user = system_user()
 
     assert user.get_username() == SYSTEM_USERNAME
-    assert user.is_superuser
+    assert not user.is_superuser
+    assert list(user.groups.values_list("name", flat=True)) == [SYSTEM_ROLE]
     assert not user.is_staff
     assert not user.has_usable_password()
+
+
+def test_system_group_holds_only_what_the_jobs_need():
+    """The jobs file sensor alerts, close unconfirmed complaints and end holds of
+    complaints they do not own: nothing else (no accepting, dispatching, handling,
+    reopening, transferring, seeing phone numbers or even viewing in the admin)."""
+    assert codenames(SYSTEM_ROLE) == {"add_complaint", "close_complaint", "override_owner"}
+
+
+def test_system_user_reaches_every_property(prop, other_prop):
+    """Without being a superuser, the system actor's scope is every property."""
+    assert property_ids_visible_to(system_user()) == {prop.pk, other_prop.pk}

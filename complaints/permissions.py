@@ -1,0 +1,333 @@
+"""Who may do what to a complaint, now (SPEC §2–§3): the one home of every such rule.
+
+- `can_<transition>(complaint, user)` decides a state transition. The model's
+  `permission=` callables call these (complaints.models imports this module only when
+  asked, as this module needs the model), so django-fsm's `has_transition_perm` and
+  `get_available_user_state_transitions` answer by them.
+- `<action>_refusal(complaint, user)` returns the domain error that refuses an action,
+  or None when it is allowed; `action_refusal` answers for any action, transitions
+  included. Services raise the refusal; the admin offers an action only when there is
+  none, so a button is never shown for something the service would refuse.
+- `<rule>_reason_refusal(...)`: acting on someone else's complaint needs a reason.
+- `owner_candidates` is the people who may become a complaint's owner, for the transfer
+  form and the transfer service alike.
+
+Roles are groups of permissions (staff.roles); the scheduled jobs' system actor has its
+own group, so no rule here names a role, and only the closing reason names the system.
+"""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, Permission
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_fsm import can_proceed, has_transition_perm
+
+from complaints.exceptions import (
+    ComplaintError,
+    InvalidInput,
+    NotAllowed,
+    ReopenWindowClosed,
+    WrongState,
+)
+from complaints.models import OWNERLESS_STATES, Complaint, State
+from complaints.sla import WATCHED_STATES
+from staff.selectors import is_system_user, user_display_name
+
+ACTION_LABELS = {
+    "create": gettext_lazy("submit"),
+    "accept": gettext_lazy("accept"),
+    "classify": gettext_lazy("classify"),
+    "dispatch": gettext_lazy("dispatch"),
+    "handle": gettext_lazy("mark as handled"),
+    "close": gettext_lazy("close"),
+    "revisit": gettext_lazy("record the revisit"),
+    "reopen": gettext_lazy("reopen"),
+    "withdraw": gettext_lazy("withdraw"),
+    "merge": gettext_lazy("merge"),
+    "transfer": gettext_lazy("transfer ownership"),
+    "set_level": gettext_lazy("change the level"),
+    "hold": gettext_lazy("put on hold"),
+    "resume": gettext_lazy("resume"),
+    "on_site": gettext_lazy("record arrival on site"),
+    "survey": gettext_lazy("rate the service"),
+}
+
+TRANSITIONS = (
+    "accept",
+    "classify",
+    "dispatch",
+    "handle",
+    "close",
+    "revisit",
+    "reopen",
+    "withdraw",
+    "merge",
+)
+
+OWNER_PERMISSION = "complaints.accept_complaint"
+"""Who holds it may own complaints: accept them, or receive them by a transfer."""
+
+
+def wrong_state(complaint: Complaint, action: str) -> WrongState:
+    return WrongState(
+        _("Cannot %(action)s: the complaint is now “%(state)s”.")
+        % {"action": ACTION_LABELS[action], "state": complaint.get_state_display()}
+    )
+
+
+# Who the user is to this complaint
+
+
+def is_owner_or_overrider(user: AbstractBaseUser, complaint: Complaint) -> bool:
+    """The owner, or someone allowed to act on complaints owned by others (with a reason)."""
+    return complaint.owner_id == user.pk or user.has_perm("complaints.override_owner")
+
+
+def has_perm_on_own(user: AbstractBaseUser, complaint: Complaint, perm: str) -> bool:
+    """The owner with `perm`, or an overrider with `perm`."""
+    return user.has_perm(perm) and is_owner_or_overrider(user, complaint)
+
+
+def is_complaint_resident(user: AbstractBaseUser, complaint: Complaint) -> bool:
+    """The resident the complaint was filed for."""
+    return complaint.resident_id is not None and complaint.resident.user_id == user.pk
+
+
+def is_in_dispatched_team(user: AbstractBaseUser, complaint: Complaint) -> bool:
+    """The assignee, a member or the leader of the team the complaint is dispatched to."""
+    if complaint.assignee_id == user.pk:
+        return True
+    if complaint.team_id is None:
+        return False
+    profile = getattr(user, "staff_profile", None)
+    return (profile is not None and profile.team_id == complaint.team_id) or (
+        complaint.team.leader_id == user.pk
+    )
+
+
+# The transitions (the model's `permission=`)
+
+
+def can_accept(complaint: Complaint, user: AbstractBaseUser) -> bool:
+    return user.has_perm(OWNER_PERMISSION)
+
+
+def can_classify(complaint: Complaint, user: AbstractBaseUser) -> bool:
+    return has_perm_on_own(user, complaint, "complaints.classify_complaint")
+
+
+def can_dispatch(complaint: Complaint, user: AbstractBaseUser) -> bool:
+    return has_perm_on_own(user, complaint, "complaints.dispatch_complaint")
+
+
+def can_handle(complaint: Complaint, user: AbstractBaseUser) -> bool:
+    if not user.has_perm("complaints.handle_complaint"):
+        return False
+    return is_in_dispatched_team(user, complaint) or user.has_perm("complaints.override_owner")
+
+
+def can_close(complaint: Complaint, user: AbstractBaseUser) -> bool:
+    """The resident confirming, or the owner (an overrider: the auto-confirm job too)."""
+    return is_complaint_resident(user, complaint) or has_perm_on_own(
+        user, complaint, "complaints.close_complaint"
+    )
+
+
+def can_revisit(complaint: Complaint, user: AbstractBaseUser) -> bool:
+    return user.has_perm("complaints.revisit_complaint")
+
+
+def can_reopen(complaint: Complaint, user: AbstractBaseUser) -> bool:
+    """The resident while handled or within 7 days of closing; customer service."""
+    if is_complaint_resident(user, complaint):
+        return complaint.state == State.HANDLED or complaint.within_resident_reopen_window()
+    return user.has_perm("complaints.reopen_complaint")
+
+
+def can_withdraw(complaint: Complaint, user: AbstractBaseUser) -> bool:
+    return is_complaint_resident(user, complaint)
+
+
+def can_merge(complaint: Complaint, user: AbstractBaseUser) -> bool:
+    if complaint.state == State.NEW:
+        return user.has_perm("complaints.merge_complaint")
+    return has_perm_on_own(user, complaint, "complaints.merge_complaint")
+
+
+def transition_refusal(
+    complaint: Complaint, name: str, user: AbstractBaseUser
+) -> ComplaintError | None:
+    """Why `user` may not run the transition `name` now: the state, or the permission."""
+    method = getattr(complaint, name)
+    if not can_proceed(method):
+        return wrong_state(complaint, name)
+    if not has_transition_perm(method, user):
+        # `can_reopen` refuses its own resident only once the window is over: say so.
+        if (
+            name == "reopen"
+            and is_complaint_resident(user, complaint)
+            and not complaint.within_resident_reopen_window()
+        ):
+            return ReopenWindowClosed()
+        return NotAllowed()
+    return None
+
+
+# The actions that are not transitions
+
+
+def transfer_refusal(complaint: Complaint, user: AbstractBaseUser) -> ComplaintError | None:
+    if not user.has_perm("complaints.transfer_complaint"):
+        return NotAllowed()
+    if complaint.state in OWNERLESS_STATES:
+        return wrong_state(complaint, "transfer")
+    return None
+
+
+def set_level_refusal(complaint: Complaint, user: AbstractBaseUser) -> ComplaintError | None:
+    if complaint.state not in WATCHED_STATES or complaint.level is None:
+        return wrong_state(complaint, "set_level")
+    if not has_perm_on_own(user, complaint, "complaints.classify_complaint"):
+        return NotAllowed()
+    return None
+
+
+def hold_refusal(complaint: Complaint, user: AbstractBaseUser) -> ComplaintError | None:
+    """Holding is the owner's act: the owner, or an overrider who may own complaints."""
+    if complaint.state not in WATCHED_STATES or complaint.resolve_due is None:
+        return wrong_state(complaint, "hold")
+    if complaint.held_since is not None:
+        return WrongState(_("This complaint is already on hold."))
+    if not has_perm_on_own(user, complaint, OWNER_PERMISSION):
+        return NotAllowed(_("Only the owner may put a complaint on hold."))
+    return None
+
+
+def resume_refusal(complaint: Complaint, user: AbstractBaseUser) -> ComplaintError | None:
+    """The owner, or an overrider: the sweep ends holds at their expected time."""
+    if complaint.held_since is None:
+        return WrongState(_("This complaint is not on hold."))
+    if not is_owner_or_overrider(user, complaint):
+        return NotAllowed(_("Only the owner may resume a complaint."))
+    return None
+
+
+def on_site_refusal(complaint: Complaint, user: AbstractBaseUser) -> ComplaintError | None:
+    if complaint.state != State.DISPATCHED:
+        return wrong_state(complaint, "on_site")
+    if complaint.on_site_at is not None and complaint.on_site_at >= complaint.sla_started_at:
+        return WrongState(_("Arrival on site is already recorded."))
+    if not has_transition_perm(complaint.handle, user):
+        return NotAllowed()
+    return None
+
+
+def reveal_contact_refusal(complaint: Complaint, user: AbstractBaseUser) -> ComplaintError | None:
+    if not complaint.contact_phone:
+        return WrongState(_("No phone number was given."))
+    if not (complaint.owner_id == user.pk or user.has_perm("complaints.view_contact_phone")):
+        return NotAllowed(_("You may not see residents' phone numbers."))
+    return None
+
+
+def survey_refusal(complaint: Complaint, user: AbstractBaseUser) -> ComplaintError | None:
+    """The resident rates a closing, once it is closed."""
+    if not is_complaint_resident(user, complaint):
+        return NotAllowed()
+    if complaint.state not in (State.CLOSED, State.REVISITED):
+        return wrong_state(complaint, "survey")
+    return None
+
+
+REFUSALS = {
+    "set_level": set_level_refusal,
+    "hold": hold_refusal,
+    "resume": resume_refusal,
+    "on_site": on_site_refusal,
+    "transfer": transfer_refusal,
+    "reveal_contact": reveal_contact_refusal,
+    "survey": survey_refusal,
+}
+
+
+def action_refusal(
+    complaint: Complaint, action: str, user: AbstractBaseUser
+) -> ComplaintError | None:
+    """Why `user` may not do `action` (a transition or one of REFUSALS) now, or None."""
+    if action in TRANSITIONS:
+        return transition_refusal(complaint, action, user)
+    return REFUSALS[action](complaint, user)
+
+
+# Reasons: acting on someone else's complaint is never silent
+
+
+def override_reason_refusal(
+    complaint: Complaint, user: AbstractBaseUser, reason: str
+) -> InvalidInput | None:
+    """An overrider acting on a complaint owned by someone else must say why."""
+    if complaint.owner_id not in (None, user.pk) and not reason.strip():
+        return InvalidInput(
+            _("Give a reason: this complaint is owned by %(name)s.")
+            % {"name": user_display_name(complaint.owner)},
+            field="reason",
+        )
+    return None
+
+
+def handle_reason_refusal(
+    complaint: Complaint, user: AbstractBaseUser, reason: str
+) -> InvalidInput | None:
+    """An overrider handling for a team they are not in must say why."""
+    if not is_in_dispatched_team(user, complaint) and not reason.strip():
+        return InvalidInput(
+            _("Give a reason: this complaint is dispatched to %(team)s.")
+            % {"team": complaint.team.name if complaint.team_id else "-"},
+            field="reason",
+        )
+    return None
+
+
+def close_reason_refusal(
+    complaint: Complaint, user: AbstractBaseUser, reason: str
+) -> InvalidInput | None:
+    """Closing without the resident's confirmation needs a reason, except the job's closing
+    when the confirmation window passed (the window is its reason)."""
+    if is_complaint_resident(user, complaint) or is_system_user(user):
+        return None
+    if not reason.strip():
+        return InvalidInput(_("Give the reason for closing without the resident."), field="reason")
+    return None
+
+
+# Ownership
+
+
+def owner_candidates(complaint: Complaint) -> QuerySet:
+    """Who may become this complaint's owner: active staff of its property who hold the
+    owner's permission (through a group, directly, or as superusers)."""
+    app_label, codename = OWNER_PERMISSION.split(".")
+    owner_permission = Permission.objects.filter(
+        content_type__app_label=app_label, codename=codename
+    )
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(groups__permissions__in=owner_permission)
+            | Q(user_permissions__in=owner_permission)
+        )
+        .filter(Q(is_superuser=True) | Q(staff_profile__properties=complaint.property_id))
+        .distinct()
+    )
+
+
+def new_owner_refusal(complaint: Complaint, new_owner: AbstractBaseUser) -> InvalidInput | None:
+    if not owner_candidates(complaint).filter(pk=new_owner.pk).exists():
+        return InvalidInput(
+            _("The new owner must be active staff of this property who may accept complaints."),
+            field="new_owner",
+        )
+    return None
