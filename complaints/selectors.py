@@ -8,12 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.exceptions import ComplaintNotFound
 from complaints.models import Complaint, State
-from complaints.repeats import (  # noqa: F401 (the repeat constants, re-exported)
-    NOT_COUNTED_STATES,
-    REPEAT_PROBLEM_COUNT,
-    REPEAT_WINDOW,
-    repeat_linked,
-)
 from staff.models import Role
 from staff.selectors import property_ids_visible_to
 
@@ -104,26 +98,4 @@ def complaint_queue_counts(user: AbstractBaseUser, *, now: datetime) -> dict[str
             queue.value: Count("pk", filter=queue_condition(queue, user=user, now=now))
             for queue in Queue
         }
-    )
-
-
-def complaint_repeats(
-    *,
-    property_id: int,
-    unit_id: int | None,
-    building_id: int | None,
-    category_id: int | None,
-    around: datetime,
-    exclude_id: int | None = None,
-) -> QuerySet[Complaint]:
-    """The complaints linked to one about this place and category filed at `around`
-    (重复投诉, SPEC §3), as `complaints.repeats.repeat_linked` defines them; callers
-    intersect it with what the viewer may see."""
-    return repeat_linked(
-        property_id=property_id,
-        unit_id=unit_id,
-        building_id=building_id,
-        category_id=category_id,
-        around=around,
-        exclude_id=exclude_id,
     )

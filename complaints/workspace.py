@@ -28,10 +28,10 @@ from complaints import exports, forms, permissions, services, sla
 from complaints.exceptions import ChangedMeanwhile, ComplaintError, InvalidInput
 from complaints.models import Breach, Complaint, Deadline, Hold, Photo
 from complaints.privacy.services import DataAccessKind, data_access_record
+from complaints.repeats import repeat_linked
 from complaints.selectors import (
     Queue,
     complaint_list_visible_to,
-    complaint_repeats,
     queue_condition,
 )
 from staff.admin_scope import ReadOnlyHistoryAdmin, ScopedAdmin
@@ -520,7 +520,7 @@ class ComplaintAdmin(ReadOnlyHistoryAdmin, ScopedAdmin):
                 permissions.reveal_contact_refusal(complaint, request.user) is None
             )
             extra_context["pd_repeats"] = (
-                complaint_repeats(
+                repeat_linked(
                     property_id=complaint.property_id,
                     unit_id=complaint.unit_id,
                     building_id=complaint.building_id,
@@ -624,7 +624,7 @@ class ComplaintAdmin(ReadOnlyHistoryAdmin, ScopedAdmin):
                 place_building = data["unit"].building if data["unit"] else data["building"]
                 repeats = list(
                     (
-                        complaint_repeats(
+                        repeat_linked(
                             property_id=place_building.property_id,
                             unit_id=data["unit"].pk if data["unit"] else None,
                             building_id=place_building.pk,
