@@ -362,12 +362,12 @@ def phase_measure(args) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from complaints import sla, tasks
-    from complaints.models import Breach, Complaint, Hold, Notification
+    from complaints import tasks
+    from complaints.models import IN_PROGRESS_STATES, Breach, Complaint, Hold, Notification
 
     now = datetime.fromisoformat(args.now)
     chunk_size = args.chunk_size or tasks.CHUNK_SIZE
-    watched = Complaint.objects.filter(state__in=sla.WATCHED_STATES)
+    watched = Complaint.objects.filter(state__in=IN_PROGRESS_STATES)
 
     def due_count() -> int:
         return watched.filter(sla_next_at__lte=now).count()

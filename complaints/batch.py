@@ -11,8 +11,8 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 
 from complaints import sla
-from complaints.models import Complaint, Hold, Notification
-from complaints.notifications import notification_build, notifications_save
+from complaints.models import Complaint, Hold, Notification, Transition
+from complaints.notifications import event_key, notification_build, notifications_save
 
 
 def bulk_update_by_pk(objs: list[Model], fields: list[str]) -> None:
@@ -53,7 +53,7 @@ def hold_resumed_notifications(
         notification_build(
             recipient_id=complaint.owner_id,
             kind="hold_resumed",
-            event_key=f"hold_resumed:{hold.pk}",
+            event_key=event_key("hold_resumed", hold.pk),
             now=now,
             complaint=complaint,
         )
@@ -88,7 +88,10 @@ def holds_resume_due(
     bulk_update_by_pk(list(holds.values()), ["ended_at", "ended_by"])
     bulk_update_by_pk(resumed, ["resolve_due", "held_since", "held_until", "held_total"])
     Complaint.history.bulk_history_create(
-        resumed, update=True, default_user=actor, custom_historical_attrs={"transition": "resume"}
+        resumed,
+        update=True,
+        default_user=actor,
+        custom_historical_attrs={"transition": Transition.RESUME},
     )
     for complaint in resumed:
         del complaint._history_date

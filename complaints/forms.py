@@ -129,10 +129,10 @@ class MergeForm(ActionForm, ReasonMixin):
     )
 
     def clean_into(self) -> int:
-        value = self.cleaned_data["into"].strip().upper().removeprefix("TS")
-        if not value.isdigit():
+        complaint_id = Complaint.parse_reference(self.cleaned_data["into"], prefix_required=False)
+        if complaint_id is None:
             raise forms.ValidationError(_("Enter a complaint reference such as TS00000042."))
-        return int(value)
+        return complaint_id
 
 
 class TransferForm(ActionForm):

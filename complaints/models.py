@@ -12,6 +12,7 @@ checks permissions, saves and records the history.
 """
 
 import builtins
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -30,6 +31,10 @@ from complaints.history import TransitionHistoryModel
 from staff.models import Team
 
 RESIDENT_REOPEN_WINDOW = timedelta(days=7)
+REFERENCE_PREFIX = "TS"
+REFERENCE_PATTERN = re.compile(
+    rf"\s*(?P<prefix>{REFERENCE_PREFIX})?(?P<number>\d+)\s*", re.IGNORECASE
+)
 
 
 class State(models.TextChoices):
@@ -45,7 +50,42 @@ class State(models.TextChoices):
     MERGED = "merged", _("Merged")
 
 
-OWNERLESS_STATES = (State.NEW, State.WITHDRAWN, State.MERGED)
+# Named groups of states: a rule that asks "is it closed / being worked on / ..." uses one.
+# Accepted and being worked on: the resolution clock runs and the SLA sweep watches them.
+IN_PROGRESS_STATES = (State.ACCEPTED, State.CLASSIFIED, State.DISPATCHED, State.REOPENED)
+# Accepted and not closed yet: staff still hold it (handled ones wait for the resident).
+ACCEPTED_OPEN_STATES = (*IN_PROGRESS_STATES, State.HANDLED)
+# The resident still waits for a response or a fix: the portal's promise still matters.
+AWAITING_RESPONSE_STATES = (State.NEW, *IN_PROGRESS_STATES)
+# Closed, before or after the revisit call.
+CLOSED_STATES = (State.CLOSED, State.REVISITED)
+# Withdrawn or merged into another: no longer a complaint of its own (not counted in
+# repeats or reports, and nothing can be merged into it).
+DISCARDED_STATES = (State.WITHDRAWN, State.MERGED)
+# Nobody owns it: not accepted yet, or discarded before acceptance.
+OWNERLESS_STATES = (State.NEW, *DISCARDED_STATES)
+
+
+class Transition(models.TextChoices):
+    """A lifecycle transition or another recorded change: the name on each history row,
+    and the action that permissions and services check."""
+
+    CREATE = "create"
+    ACCEPT = "accept"
+    CLASSIFY = "classify"
+    SET_LEVEL = "set_level"
+    DISPATCH = "dispatch"
+    HANDLE = "handle"
+    CLOSE = "close"
+    REVISIT = "revisit"
+    REOPEN = "reopen"
+    WITHDRAW = "withdraw"
+    MERGE = "merge"
+    TRANSFER = "transfer"
+    HOLD = "hold"
+    RESUME = "resume"
+    ON_SITE = "on_site"
+    SURVEY = "survey"
 
 
 class Level(models.IntegerChoices):
@@ -339,7 +379,16 @@ class Complaint(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     @builtins.property  # the name "property" is the ForeignKey above
     def reference(self) -> str:
         """The number residents and staff quote (e.g. TS00000042)."""
-        return f"TS{self.pk:08d}" if self.pk else "TS--------"
+        return f"{REFERENCE_PREFIX}{self.pk:08d}" if self.pk else f"{REFERENCE_PREFIX}--------"
+
+    @staticmethod
+    def parse_reference(text: str, *, prefix_required: bool = True) -> int | None:
+        """The complaint id in a quoted reference ("TS00000042" -> 42; case and surrounding
+        spaces do not matter), or None. Without `prefix_required`, "42" is read too."""
+        match = REFERENCE_PATTERN.fullmatch(text)
+        if match is None or (prefix_required and not match["prefix"]):
+            return None
+        return int(match["number"])
 
     @builtins.property
     def location_display(self) -> str:
@@ -347,7 +396,7 @@ class Complaint(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         return f"{place} · {self.location_text}" if self.location_text else place
 
     def within_resident_reopen_window(self, now=None) -> bool:
-        if self.state not in (State.CLOSED, State.REVISITED) or self.closed_at is None:
+        if self.state not in CLOSED_STATES or self.closed_at is None:
             return False
         return (now or timezone.now()) - self.closed_at <= RESIDENT_REOPEN_WINDOW
 
@@ -409,7 +458,7 @@ class Complaint(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     @transition(
         field=state,
-        source=[State.HANDLED, State.CLOSED, State.REVISITED],
+        source=[State.HANDLED, *CLOSED_STATES],
         target=State.REOPENED,
         permission=_permission("reopen"),
     )

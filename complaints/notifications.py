@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import send_mail
 from django.db import connection, transaction
+from django.db.models import CharField, Expression, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
@@ -62,6 +64,35 @@ def notification_text(notification: Notification) -> str:
         return str(template) % params
     except (KeyError, ValueError, TypeError):
         return str(template)
+
+
+EVENT_KEY_SEPARATOR = ":"
+
+
+def _event_key_pieces(kind: str, parts: tuple) -> list:
+    """kind, separator, part, separator, part...: the one layout of an event key, shared by
+    the Python and the SQL spelling so the sweep's "already told?" test matches the rows."""
+    pieces = [kind]
+    for part in parts:
+        pieces += [EVENT_KEY_SEPARATOR, part]
+    return pieces
+
+
+def event_key(kind: str, *parts: object) -> str:
+    """The key that makes a notification unique per recipient: "<kind>:<part>:<part>...",
+    e.g. event_key("handled", complaint.pk, complaint.reopen_count) -> "handled:42:0"."""
+    return "".join(format(piece) for piece in _event_key_pieces(kind, parts))
+
+
+def event_key_expression(kind: str, *parts: Expression | str) -> Concat:
+    """`event_key` computed by the database: expression parts (e.g. OuterRef("pk")) are cast
+    to text, string parts are taken as they are."""
+    return Concat(
+        *(
+            Value(piece) if isinstance(piece, str) else Cast(piece, CharField())
+            for piece in _event_key_pieces(kind, parts)
+        )
+    )
 
 
 def notification_build(

@@ -30,39 +30,45 @@ from complaints.exceptions import (
     ReopenWindowClosed,
     WrongState,
 )
-from complaints.models import OWNERLESS_STATES, Complaint, State
-from complaints.sla import WATCHED_STATES
+from complaints.models import (
+    CLOSED_STATES,
+    IN_PROGRESS_STATES,
+    OWNERLESS_STATES,
+    Complaint,
+    State,
+    Transition,
+)
 from staff.selectors import is_system_user, user_display_name
 
 ACTION_LABELS = {
-    "create": gettext_lazy("submit"),
-    "accept": gettext_lazy("accept"),
-    "classify": gettext_lazy("classify"),
-    "dispatch": gettext_lazy("dispatch"),
-    "handle": gettext_lazy("mark as handled"),
-    "close": gettext_lazy("close"),
-    "revisit": gettext_lazy("record the revisit"),
-    "reopen": gettext_lazy("reopen"),
-    "withdraw": gettext_lazy("withdraw"),
-    "merge": gettext_lazy("merge"),
-    "transfer": gettext_lazy("transfer ownership"),
-    "set_level": gettext_lazy("change the level"),
-    "hold": gettext_lazy("put on hold"),
-    "resume": gettext_lazy("resume"),
-    "on_site": gettext_lazy("record arrival on site"),
-    "survey": gettext_lazy("rate the service"),
+    Transition.CREATE: gettext_lazy("submit"),
+    Transition.ACCEPT: gettext_lazy("accept"),
+    Transition.CLASSIFY: gettext_lazy("classify"),
+    Transition.DISPATCH: gettext_lazy("dispatch"),
+    Transition.HANDLE: gettext_lazy("mark as handled"),
+    Transition.CLOSE: gettext_lazy("close"),
+    Transition.REVISIT: gettext_lazy("record the revisit"),
+    Transition.REOPEN: gettext_lazy("reopen"),
+    Transition.WITHDRAW: gettext_lazy("withdraw"),
+    Transition.MERGE: gettext_lazy("merge"),
+    Transition.TRANSFER: gettext_lazy("transfer ownership"),
+    Transition.SET_LEVEL: gettext_lazy("change the level"),
+    Transition.HOLD: gettext_lazy("put on hold"),
+    Transition.RESUME: gettext_lazy("resume"),
+    Transition.ON_SITE: gettext_lazy("record arrival on site"),
+    Transition.SURVEY: gettext_lazy("rate the service"),
 }
 
 TRANSITIONS = (
-    "accept",
-    "classify",
-    "dispatch",
-    "handle",
-    "close",
-    "revisit",
-    "reopen",
-    "withdraw",
-    "merge",
+    Transition.ACCEPT,
+    Transition.CLASSIFY,
+    Transition.DISPATCH,
+    Transition.HANDLE,
+    Transition.CLOSE,
+    Transition.REVISIT,
+    Transition.REOPEN,
+    Transition.WITHDRAW,
+    Transition.MERGE,
 )
 
 OWNER_PERMISSION = "complaints.accept_complaint"
@@ -165,7 +171,7 @@ def transition_refusal(
     if not has_transition_perm(method, user):
         # `can_reopen` refuses its own resident only once the window is over: say so.
         if (
-            name == "reopen"
+            name == Transition.REOPEN
             and is_complaint_resident(user, complaint)
             and not complaint.within_resident_reopen_window()
         ):
@@ -181,13 +187,13 @@ def transfer_refusal(complaint: Complaint, user: AbstractBaseUser) -> ComplaintE
     if not user.has_perm("complaints.transfer_complaint"):
         return NotAllowed()
     if complaint.state in OWNERLESS_STATES:
-        return wrong_state(complaint, "transfer")
+        return wrong_state(complaint, Transition.TRANSFER)
     return None
 
 
 def set_level_refusal(complaint: Complaint, user: AbstractBaseUser) -> ComplaintError | None:
-    if complaint.state not in WATCHED_STATES or complaint.level is None:
-        return wrong_state(complaint, "set_level")
+    if complaint.state not in IN_PROGRESS_STATES or complaint.level is None:
+        return wrong_state(complaint, Transition.SET_LEVEL)
     if not has_perm_on_own(user, complaint, "complaints.classify_complaint"):
         return NotAllowed()
     return None
@@ -195,8 +201,8 @@ def set_level_refusal(complaint: Complaint, user: AbstractBaseUser) -> Complaint
 
 def hold_refusal(complaint: Complaint, user: AbstractBaseUser) -> ComplaintError | None:
     """Holding is the owner's act: the owner, or an overrider who may own complaints."""
-    if complaint.state not in WATCHED_STATES or complaint.resolve_due is None:
-        return wrong_state(complaint, "hold")
+    if complaint.state not in IN_PROGRESS_STATES or complaint.resolve_due is None:
+        return wrong_state(complaint, Transition.HOLD)
     if complaint.held_since is not None:
         return WrongState(_("This complaint is already on hold."))
     if not has_perm_on_own(user, complaint, OWNER_PERMISSION):
@@ -215,7 +221,7 @@ def resume_refusal(complaint: Complaint, user: AbstractBaseUser) -> ComplaintErr
 
 def on_site_refusal(complaint: Complaint, user: AbstractBaseUser) -> ComplaintError | None:
     if complaint.state != State.DISPATCHED:
-        return wrong_state(complaint, "on_site")
+        return wrong_state(complaint, Transition.ON_SITE)
     if complaint.on_site_at is not None and complaint.on_site_at >= complaint.sla_started_at:
         return WrongState(_("Arrival on site is already recorded."))
     if not has_transition_perm(complaint.handle, user):
@@ -235,19 +241,19 @@ def survey_refusal(complaint: Complaint, user: AbstractBaseUser) -> ComplaintErr
     """The resident rates a closing, once it is closed."""
     if not is_complaint_resident(user, complaint):
         return NotAllowed()
-    if complaint.state not in (State.CLOSED, State.REVISITED):
-        return wrong_state(complaint, "survey")
+    if complaint.state not in CLOSED_STATES:
+        return wrong_state(complaint, Transition.SURVEY)
     return None
 
 
 REFUSALS = {
-    "set_level": set_level_refusal,
-    "hold": hold_refusal,
-    "resume": resume_refusal,
-    "on_site": on_site_refusal,
-    "transfer": transfer_refusal,
+    Transition.SET_LEVEL: set_level_refusal,
+    Transition.HOLD: hold_refusal,
+    Transition.RESUME: resume_refusal,
+    Transition.ON_SITE: on_site_refusal,
+    Transition.TRANSFER: transfer_refusal,
     "reveal_contact": reveal_contact_refusal,
-    "survey": survey_refusal,
+    Transition.SURVEY: survey_refusal,
 }
 
 

@@ -29,19 +29,17 @@ from django.db.models import Case, F, QuerySet, Value, When, Window
 from django.db.models.functions import Lag, Lead
 
 from buildings.models import Property
-from complaints.models import Complaint, RepeatMember, State
+from complaints.models import DISCARDED_STATES, Complaint, RepeatMember
 
 REPEAT_WINDOW = timedelta(days=30)
 REPEAT_PROBLEM_COUNT = 3
-# Withdrawn and merged complaints are left out of repeat problems and the reports.
-NOT_COUNTED_STATES = (State.WITHDRAWN, State.MERGED)
 
 Key = tuple[int, int, int | None, int | None]
 
 
 def repeat_key(complaint: Complaint) -> Key | None:
     """The group a complaint is compared within, None when it does not count."""
-    if complaint.category_id is None or complaint.state in NOT_COUNTED_STATES:
+    if complaint.category_id is None or complaint.state in DISCARDED_STATES:
         return None
     return (complaint.property_id, complaint.category_id, complaint.building_id, complaint.unit_id)
 
@@ -67,7 +65,7 @@ def repeat_linked(
         unit_id=unit_id,
         created_at__gte=around - REPEAT_WINDOW,
         created_at__lte=around + REPEAT_WINDOW,
-    ).exclude(state__in=NOT_COUNTED_STATES)
+    ).exclude(state__in=DISCARDED_STATES)
     if category_id is not None:
         queryset = queryset.filter(category_id=category_id)
     if exclude_id is not None:
@@ -107,7 +105,7 @@ def _with_since(complaints: QuerySet) -> QuerySet:
     ahead1, ahead2 = Window(Lead("created_at", 1), **over), Window(Lead("created_at", 2), **over)
     return (
         complaints.filter(category__isnull=False)
-        .exclude(state__in=NOT_COUNTED_STATES)
+        .exclude(state__in=DISCARDED_STATES)
         .order_by()
         .annotate(
             since=Case(

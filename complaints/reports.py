@@ -60,6 +60,7 @@ from django.utils import timezone
 
 from buildings.models import Building, Property
 from complaints.models import (
+    DISCARDED_STATES,
     Breach,
     Category,
     Complaint,
@@ -68,7 +69,6 @@ from complaints.models import (
     Survey,
 )
 from complaints.repeats import (
-    NOT_COUNTED_STATES,
     REPEAT_PROBLEM_COUNT,
     REPEAT_WINDOW,
     repeat_members_tagged,
@@ -321,7 +321,7 @@ def overdue_streaks(*, property_id: int, start: datetime, end: datetime) -> dict
             resolve_due__lt=end,
             team__isnull=False,
         )
-        .exclude(state__in=NOT_COUNTED_STATES)
+        .exclude(state__in=DISCARDED_STATES)
         .annotate(
             # this complaint and the ones before it
             overdue_in_streak=Window(
@@ -497,7 +497,7 @@ def analysis_compute(*, property_id: int, month: date) -> dict:
     )
     received = list(
         Complaint.objects.filter(property_id=property_id, created_at__gte=start, created_at__lt=end)
-        .exclude(state__in=NOT_COUNTED_STATES)
+        .exclude(state__in=DISCARDED_STATES)
         .order_by()
         .values("category_id", "building_id")
         .annotate(received=Count("pk"))

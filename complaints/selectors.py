@@ -7,7 +7,7 @@ from django.db.models import Count, Q, QuerySet, TextChoices
 from django.utils.translation import gettext_lazy as _
 
 from complaints.exceptions import ComplaintNotFound
-from complaints.models import Complaint, State
+from complaints.models import ACCEPTED_OPEN_STATES, Complaint, State
 from staff.models import Role
 from staff.selectors import property_ids_visible_to
 
@@ -51,13 +51,6 @@ def complaint_get_for_update(*, complaint_id: int, actor: AbstractBaseUser) -> C
         raise ComplaintNotFound() from None
 
 
-OPEN_STATES = (
-    State.ACCEPTED,
-    State.CLASSIFIED,
-    State.DISPATCHED,
-    State.HANDLED,
-    State.REOPENED,
-)
 DUE_SOON = timedelta(hours=2)
 
 
@@ -74,7 +67,7 @@ class Queue(TextChoices):
 
 def queue_condition(queue: str, *, user: AbstractBaseUser, now: datetime) -> Q:
     """The filter of one staff queue; `complaint_queue_counts` and the admin share it."""
-    open_ = Q(state__in=OPEN_STATES)
+    open_ = Q(state__in=ACCEPTED_OPEN_STATES)
     profile = getattr(user, "staff_profile", None)
     conditions = {
         Queue.MINE: open_ & (Q(owner_id=user.pk) | Q(assignee_id=user.pk)),

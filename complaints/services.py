@@ -7,13 +7,15 @@ permission with a domain error, runs the django-fsm transition, saves, and leave
 history row carrying the actor, the transition name and the reason.
 """
 
+import weakref
 from collections.abc import Iterable, Sequence
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
@@ -32,6 +34,7 @@ from complaints.exceptions import (
 )
 from complaints.filing_limit import filing_limit_refusal
 from complaints.models import (
+    DISCARDED_STATES,
     Breach,
     Category,
     Channel,
@@ -42,8 +45,9 @@ from complaints.models import (
     Photo,
     State,
     Survey,
+    Transition,
 )
-from complaints.notifications import notification_build, notifications_save
+from complaints.notifications import event_key, notification_build, notifications_save
 from complaints.photos import MAX_PHOTOS_PER_COMPLAINT, photo_process
 from complaints.privacy.services import DataAccessKind, data_access_record
 from complaints.repeats import repeat_key, repeat_members_refresh
@@ -70,7 +74,9 @@ def settings_duration(name: str) -> timedelta:
     return getattr(settings, f"PROPERTYDESK_{name}", DURATION_DEFAULTS[name])
 
 
-def _save(complaint: Complaint, *, actor: AbstractBaseUser, transition: str, reason: str) -> None:
+def _save(
+    complaint: Complaint, *, actor: AbstractBaseUser, transition: Transition, reason: str
+) -> None:
     now = timezone.now()
     sla.refresh_schedule(complaint, now=now)
     complaint._history_user = actor
@@ -116,8 +122,32 @@ def _notify(
         )
         for user_id in recipient_ids
     )
-    if not any(func is _deliver_soon for _sids, func, _robust in connection.run_on_commit):
-        transaction.on_commit(_deliver_soon)
+    _deliver_after_commit()
+
+
+# One delivery task per transaction, however many notifications it saves. The callback
+# registered with transaction.on_commit is a fresh function held only by Django's commit
+# queue; this (per thread / async context) weak reference shows whether it is still
+# queued without reading the connection's private run_on_commit list. When the
+# transaction commits, or rolls back (or its savepoint does), Django drops the callback
+# and the reference dies, so the next notification queues a new one. Chosen over
+# "on_commit every time" because the delivery job is not free (and on SQLite two
+# concurrent runs could send the same row twice), and over a plain flag because a flag
+# cannot be reset on rollback through public API. Should a reference outlive its
+# callback (no reference counting), delivery waits for the every-minute schedule.
+_queued_delivery: ContextVar[weakref.ref | None] = ContextVar("_queued_delivery", default=None)
+
+
+def _deliver_after_commit() -> None:
+    queued = _queued_delivery.get()
+    if queued is not None and queued() is not None:
+        return
+
+    def deliver() -> None:
+        _deliver_soon()
+
+    _queued_delivery.set(weakref.ref(deliver))
+    transaction.on_commit(deliver)
 
 
 def _project_manager_ids(complaint: Complaint) -> list[int]:
@@ -147,7 +177,7 @@ def _alert_level_one(complaint: Complaint) -> None:
     _notify_managers(
         complaint,
         kind="level_one",
-        event_key=f"level_one:{complaint.pk}:{complaint.reopen_count}",
+        event_key=event_key("level_one", complaint.pk, complaint.reopen_count),
         leader=False,
     )
 
@@ -281,11 +311,11 @@ def complaint_create(
         or (category is not None and category.default_level == Level.I),
     )
     sla.first_response_provisional(complaint)
-    _save(complaint, actor=actor, transition="create", reason="")
+    _save(complaint, actor=actor, transition=Transition.CREATE, reason="")
     _add_photos(complaint, {Photo.Step.EVIDENCE: photos}, actor=actor)
     if complaint.suspected_emergency:
         _notify_managers(
-            complaint, kind="emergency", event_key=f"emergency:{complaint.pk}", leader=True
+            complaint, kind="emergency", event_key=event_key("emergency", complaint.pk), leader=True
         )
     repeat_members_refresh(complaint, before=None)
     if merge_into_id is not None:
@@ -310,10 +340,10 @@ def complaint_accept(
             raise AlreadyAccepted(user_display_name(complaint.owner))
         if expected_state is not None and complaint.state != expected_state:
             raise ChangedMeanwhile(complaint.get_state_display())
-        _check(complaint, "accept", actor)
+        _check(complaint, Transition.ACCEPT, actor)
         complaint.accept(by=actor, at=timezone.now())
         try:
-            _save(complaint, actor=actor, transition="accept", reason="")
+            _save(complaint, actor=actor, transition=Transition.ACCEPT, reason="")
         except WrongState:
             pass
         else:
@@ -336,7 +366,7 @@ def complaint_classify(
     """Owner (or an overrider with a reason) sets category and level; the level defaults
     to the category's."""
     complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
-    _check(complaint, "classify", actor)
+    _check(complaint, Transition.CLASSIFY, actor)
     _refuse(permissions.override_reason_refusal(complaint, actor, reason))
     if not category.is_active:
         raise InvalidInput(_("This category is no longer in use."), field="category")
@@ -346,7 +376,7 @@ def complaint_classify(
     before = repeat_key(complaint)
     complaint.classify(category=category, level=level, at=timezone.now())
     sla.deadlines_compute(complaint, start=complaint.created_at)
-    _save(complaint, actor=actor, transition="classify", reason=reason)
+    _save(complaint, actor=actor, transition=Transition.CLASSIFY, reason=reason)
     if level == Level.I:
         _alert_level_one(complaint)
     repeat_members_refresh(complaint, before=before)
@@ -372,7 +402,7 @@ def complaint_set_level(
         raise InvalidInput(_("Resume the complaint before raising it to level I."), field="level")
     complaint.level = level
     sla.deadlines_compute(complaint, start=complaint.sla_started_at)
-    _save(complaint, actor=actor, transition="set_level", reason=reason)
+    _save(complaint, actor=actor, transition=Transition.SET_LEVEL, reason=reason)
     if level == Level.I:
         _alert_level_one(complaint)
     return complaint
@@ -390,14 +420,14 @@ def complaint_dispatch(
     """Owner (or an overrider with a reason) sends the complaint to a team of its property,
     optionally to one member; re-dispatching to another team is recorded the same way."""
     complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
-    _check(complaint, "dispatch", actor)
+    _check(complaint, Transition.DISPATCH, actor)
     _refuse(permissions.override_reason_refusal(complaint, actor, reason))
     if team.property_id != complaint.property_id:
         raise InvalidInput(_("Choose a team of this complaint's property."), field="team")
     if assignee is not None and not team.members.filter(user=assignee).exists():
         raise InvalidInput(_("The assignee is not a member of that team."), field="assignee")
     complaint.dispatch(team=team, assignee=assignee, at=timezone.now())
-    _save(complaint, actor=actor, transition="dispatch", reason=reason)
+    _save(complaint, actor=actor, transition=Transition.DISPATCH, reason=reason)
     return complaint
 
 
@@ -414,7 +444,7 @@ def complaint_handle(
     """A member of the dispatched team records what was done, with before/after photos
     when the category asks for them. The resident is then asked to confirm."""
     complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
-    _check(complaint, "handle", actor)
+    _check(complaint, Transition.HANDLE, actor)
     _refuse(permissions.handle_reason_refusal(complaint, actor, reason))
     note = note.strip()
     if not note:
@@ -434,13 +464,13 @@ def complaint_handle(
     if complaint.held_since is not None:
         hold_end(complaint, actor=actor, at=timezone.now())
     complaint.handle(note=note, at=timezone.now())
-    _save(complaint, actor=actor, transition="handle", reason=reason.strip())
+    _save(complaint, actor=actor, transition=Transition.HANDLE, reason=reason.strip())
     if complaint.resident_id is not None:
         _notify(
             complaint,
             [complaint.resident.user_id],
             kind="handled",
-            event_key=f"handled:{complaint.pk}:{complaint.reopen_count}",
+            event_key=event_key("handled", complaint.pk, complaint.reopen_count),
         )
     return complaint
 
@@ -451,14 +481,14 @@ def complaint_close(*, complaint_id: int, actor: AbstractBaseUser, reason: str =
     confirmation window ("auto-confirmed"), or the owner with a reason (e.g. resident
     unreachable)."""
     complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
-    _check(complaint, "close", actor)
+    _check(complaint, Transition.CLOSE, actor)
     _refuse(permissions.close_reason_refusal(complaint, actor, reason))
     reason = reason.strip()
     if not reason and permissions.is_complaint_resident(actor, complaint):
         reason = str(_("Confirmed by the resident"))
     complaint.close(reason=reason, at=timezone.now())
     complaint.revisit_due_at = complaint.closed_at + settings_duration("REVISIT_AFTER")
-    _save(complaint, actor=actor, transition="close", reason=reason)
+    _save(complaint, actor=actor, transition=Transition.CLOSE, reason=reason)
     return complaint
 
 
@@ -466,12 +496,12 @@ def complaint_close(*, complaint_id: int, actor: AbstractBaseUser, reason: str =
 def complaint_revisit(*, complaint_id: int, actor: AbstractBaseUser, note: str) -> Complaint:
     """Customer service records the call-back (回访) on a closed complaint."""
     complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
-    _check(complaint, "revisit", actor)
+    _check(complaint, Transition.REVISIT, actor)
     note = note.strip()
     if not note:
         raise InvalidInput(_("Write down what the resident said."), field="note")
     complaint.revisit(note=note, at=timezone.now())
-    _save(complaint, actor=actor, transition="revisit", reason=note)
+    _save(complaint, actor=actor, transition=Transition.REVISIT, reason=note)
     return complaint
 
 
@@ -482,7 +512,7 @@ def complaint_reopen(*, complaint_id: int, actor: AbstractBaseUser, reason: str)
     re-dispatches it; project managers review reopened complaints (二次处置). A resident
     past the 7 days gets ReopenWindowClosed."""
     complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
-    _check(complaint, "reopen", actor)
+    _check(complaint, Transition.REOPEN, actor)
     reason = reason.strip()
     if not reason:
         raise InvalidInput(_("Tell us what is still wrong."), field="reason")
@@ -490,7 +520,7 @@ def complaint_reopen(*, complaint_id: int, actor: AbstractBaseUser, reason: str)
     complaint.revisit_due_at = None
     complaint.held_total = timedelta()
     sla.deadlines_compute(complaint, start=complaint.reopened_at)
-    _save(complaint, actor=actor, transition="reopen", reason=reason)
+    _save(complaint, actor=actor, transition=Transition.REOPEN, reason=reason)
     recipients = set(_project_manager_ids(complaint))
     if complaint.owner_id:
         recipients.add(complaint.owner_id)
@@ -498,7 +528,7 @@ def complaint_reopen(*, complaint_id: int, actor: AbstractBaseUser, reason: str)
         complaint,
         recipients - {actor.pk},
         kind="reopened",
-        event_key=f"reopened:{complaint.pk}:{complaint.reopen_count}",
+        event_key=event_key("reopened", complaint.pk, complaint.reopen_count),
         params={"summary": reason[:60]},
     )
     return complaint
@@ -510,10 +540,10 @@ def complaint_withdraw(
 ) -> Complaint:
     """The resident who filed it withdraws it before anyone accepts it."""
     complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
-    _check(complaint, "withdraw", actor)
+    _check(complaint, Transition.WITHDRAW, actor)
     before = repeat_key(complaint)
     complaint.withdraw(at=timezone.now())
-    _save(complaint, actor=actor, transition="withdraw", reason=reason.strip())
+    _save(complaint, actor=actor, transition=Transition.WITHDRAW, reason=reason.strip())
     repeat_members_refresh(complaint, before=before)
     return complaint
 
@@ -525,14 +555,14 @@ def complaint_merge(
     """Mark a new or accepted complaint as a duplicate of another complaint of the same
     property that is not itself withdrawn or merged."""
     complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
-    _check(complaint, "merge", actor)
+    _check(complaint, Transition.MERGE, actor)
     _refuse(permissions.override_reason_refusal(complaint, actor, reason))
     if into_id == complaint.pk:
         raise InvalidInput(_("A complaint cannot be merged into itself."), field="into")
     target = complaint_get_for_update(complaint_id=into_id, actor=actor)
     if target.property_id != complaint.property_id:
         raise InvalidInput(_("Merge only complaints of the same property."), field="into")
-    if target.state in (State.MERGED, State.WITHDRAWN):
+    if target.state in DISCARDED_STATES:
         raise InvalidInput(
             _("%(reference)s is %(state)s and cannot take duplicates.")
             % {"reference": target.reference, "state": target.get_state_display()},
@@ -543,7 +573,7 @@ def complaint_merge(
     _save(
         complaint,
         actor=actor,
-        transition="merge",
+        transition=Transition.MERGE,
         reason=reason.strip() or _("Duplicate of %(reference)s") % {"reference": target.reference},
     )
     repeat_members_refresh(complaint, before=before)
@@ -565,7 +595,7 @@ def complaint_transfer_ownership(
         raise InvalidInput(_("This person already owns the complaint."), field="new_owner")
     _refuse(permissions.new_owner_refusal(complaint, new_owner))
     complaint.owner = new_owner
-    _save(complaint, actor=actor, transition="transfer", reason=reason)
+    _save(complaint, actor=actor, transition=Transition.TRANSFER, reason=reason)
     return complaint
 
 
@@ -615,7 +645,7 @@ def complaint_hold(
     _save(
         complaint,
         actor=actor,
-        transition="hold",
+        transition=Transition.HOLD,
         reason=f"{hold.get_reason_display()} {hold.note}".strip(),
     )
     return hold
@@ -639,7 +669,7 @@ def complaint_resume(*, complaint_id: int, actor: AbstractBaseUser) -> Complaint
     _refuse(permissions.resume_refusal(complaint, actor))
     now = timezone.now()
     hold = hold_end(complaint, actor=actor, at=min(now, complaint.held_until))
-    _save(complaint, actor=actor, transition="resume", reason="")
+    _save(complaint, actor=actor, transition=Transition.RESUME, reason="")
     notifications_save(hold_resumed_notifications(complaint, hold, actor=actor, now=now))
     return complaint
 
@@ -650,7 +680,7 @@ def complaint_mark_on_site(*, complaint_id: int, actor: AbstractBaseUser) -> Com
     complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
     _refuse(permissions.on_site_refusal(complaint, actor))
     complaint.on_site_at = timezone.now()
-    _save(complaint, actor=actor, transition="on_site", reason="")
+    _save(complaint, actor=actor, transition=Transition.ON_SITE, reason="")
     return complaint
 
 
@@ -686,7 +716,7 @@ def survey_submit(
         _save(
             complaint,
             actor=actor,
-            transition="survey",
+            transition=Transition.SURVEY,
             reason=_("Satisfaction %(mean).0f below %(threshold)d: revisit now.")
             % {"mean": survey.mean, "threshold": SATISFACTION_THRESHOLD},
         )

@@ -13,18 +13,17 @@ from datetime import datetime, timedelta
 from django.conf import settings
 
 from complaints.models import (
+    IN_PROGRESS_STATES,
     Breach,
     Complaint,
     Deadline,
     Level,
     PropertySlaOverride,
     SlaPolicy,
-    State,
 )
 from complaints.workdays import add_working_days
 
 # Deadlines are watched only while someone still has to act on them.
-WATCHED_STATES = (State.ACCEPTED, State.CLASSIFIED, State.DISPATCHED, State.REOPENED)
 
 
 def warning_ratio() -> float:
@@ -116,7 +115,7 @@ def _met_at(complaint: Complaint, deadline: str) -> datetime | None:
 
 def open_deadlines(complaint: Complaint) -> list[DeadlineTimes]:
     """The cycle's deadlines that are not met yet and whose clock is running."""
-    if complaint.state not in WATCHED_STATES or complaint.sla_started_at is None:
+    if complaint.state not in IN_PROGRESS_STATES or complaint.sla_started_at is None:
         return []
     result = []
     for deadline, due in (
@@ -201,7 +200,7 @@ def next_check_at(
         for moment in (times.warn_at, times.due_at, times.escalate_at)
         if moment > now
     ]
-    if complaint.held_until is not None and complaint.state in WATCHED_STATES:
+    if complaint.held_until is not None and complaint.state in IN_PROGRESS_STATES:
         moments.append(max(complaint.held_until, now))
     return min(moments) if moments else None
 

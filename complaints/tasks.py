@@ -8,15 +8,25 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import CharField, Exists, OuterRef, Q, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from complaints import sla
 from complaints.batch import complaints_schedule_save, holds_resume_due
 from complaints.exceptions import ComplaintError
-from complaints.models import Breach, Complaint, Notification, State, Survey
+from complaints.models import (
+    ACCEPTED_OPEN_STATES,
+    CLOSED_STATES,
+    IN_PROGRESS_STATES,
+    Breach,
+    Complaint,
+    Notification,
+    State,
+    Survey,
+)
 from complaints.notifications import (
+    event_key,
+    event_key_expression,
     notification_build,
     notifications_deliver,
     notifications_save,
@@ -60,7 +70,7 @@ def sla_sweep(*, now: datetime | None = None, chunk_size: int = CHUNK_SIZE) -> d
     last: tuple[datetime, int] | None = None
     while True:
         with transaction.atomic():
-            due = Complaint.objects.filter(sla_next_at__lte=now, state__in=sla.WATCHED_STATES)
+            due = Complaint.objects.filter(sla_next_at__lte=now, state__in=IN_PROGRESS_STATES)
             if last is not None:
                 # Past the previous chunk in (sla_next_at, pk) order.
                 due = due.filter(sla_next_at__gte=last[0]).filter(
@@ -83,7 +93,7 @@ def _build(
     kind: str,
     *,
     complaint: Complaint,
-    key: str,
+    parts: tuple,
     params: dict,
     now: datetime,
 ) -> list[Notification]:
@@ -91,7 +101,7 @@ def _build(
         notification_build(
             recipient_id=user_id,
             kind=kind,
-            event_key=f"{kind}:{key}",
+            event_key=event_key(kind, *parts),
             now=now,
             complaint=complaint,
             params=params,
@@ -122,7 +132,7 @@ def _sweep_chunk(chunk: list[Complaint], *, now: datetime) -> dict[str, int]:
         for times in sla.open_deadlines(complaint):
             event = {
                 "complaint": complaint,
-                "key": f"{complaint.pk}:{times.deadline}:{cycle}",
+                "parts": (complaint.pk, times.deadline, cycle),
                 "params": {"deadline": times.deadline, "due": _format(times.due_at)},
                 "now": now,
             }
@@ -168,12 +178,7 @@ def _notified(kind: str, suffix_field: str):
     return Notification.objects.filter(
         complaint=OuterRef("pk"),
         kind=kind,
-        event_key=Concat(
-            Value(f"{kind}:"),
-            Cast(OuterRef("pk"), CharField()),
-            Value(":"),
-            Cast(OuterRef(suffix_field), CharField()),
-        ),
+        event_key=event_key_expression(kind, OuterRef("pk"), OuterRef(suffix_field)),
     )
 
 
@@ -200,7 +205,7 @@ def ownership_guard(*, now: datetime | None = None) -> int:
                 notification_build(
                     recipient_id=leader_id,
                     kind="unaccepted",
-                    event_key=f"unaccepted:{complaint.pk}",
+                    event_key=event_key("unaccepted", complaint.pk),
                     now=now,
                     complaint=complaint,
                     params={"minutes": int(window.total_seconds() // 60)},
@@ -208,9 +213,7 @@ def ownership_guard(*, now: datetime | None = None) -> int:
             )
 
     orphaned = list(
-        Complaint.objects.filter(
-            state__in=[*sla.WATCHED_STATES, State.HANDLED], owner__is_active=False
-        )
+        Complaint.objects.filter(state__in=ACCEPTED_OPEN_STATES, owner__is_active=False)
         .filter(~Exists(_notified("inactive_owner", "owner_id")))
         .filter(Exists(project_manager_links().filter(property_id=OuterRef("property_id"))))
         .select_related("owner")
@@ -223,7 +226,7 @@ def ownership_guard(*, now: datetime | None = None) -> int:
                 notification_build(
                     recipient_id=manager_id,
                     kind="inactive_owner",
-                    event_key=f"inactive_owner:{complaint.pk}:{complaint.owner_id}",
+                    event_key=event_key("inactive_owner", complaint.pk, complaint.owner_id),
                     now=now,
                     complaint=complaint,
                     params={"owner": user_display_name(complaint.owner)},
@@ -256,7 +259,7 @@ def survey_dispatch(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     due = list(
         Complaint.objects.filter(
-            state__in=[State.CLOSED, State.REVISITED],
+            state__in=CLOSED_STATES,
             closed_at__lte=now - settings_duration("SURVEY_AFTER"),
             resident__isnull=False,
         )
@@ -275,7 +278,7 @@ def survey_dispatch(*, now: datetime | None = None) -> int:
             notification_build(
                 recipient_id=c.resident.user_id,
                 kind="survey",
-                event_key=f"survey:{c.pk}:{c.reopen_count}",
+                event_key=event_key("survey", c.pk, c.reopen_count),
                 now=now,
                 complaint=c,
             )
@@ -298,7 +301,7 @@ def revisit_queue(*, now: datetime | None = None) -> int:
         notification_build(
             recipient_id=recipient,
             kind="revisit_due",
-            event_key=f"revisit_due:{c.pk}:{c.reopen_count}",
+            event_key=event_key("revisit_due", c.pk, c.reopen_count),
             now=now,
             complaint=c,
         )

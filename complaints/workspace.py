@@ -1,7 +1,6 @@
 """The staff workspace: the complaint admin with queues, SLA badges, action buttons,
 intake on behalf, bulk dispatch and CSV export. Every action calls a service."""
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -255,9 +254,6 @@ class TeamFilter(admin.RelatedOnlyFieldListFilter):
         return [(team.pk, str(team)) for team in teams]
 
 
-REFERENCE_SEARCH = re.compile(r"^\s*TS0*(\d+)\s*$", re.IGNORECASE)
-
-
 class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
@@ -431,9 +427,9 @@ class ComplaintAdmin(ReadOnlyHistoryAdmin, ScopedAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         # Residents and staff quote the reference (TS00000042), not the row id.
-        match = REFERENCE_SEARCH.match(search_term)
-        if match:
-            return queryset.filter(pk=int(match.group(1))), False
+        complaint_id = Complaint.parse_reference(search_term)
+        if complaint_id is not None:
+            return queryset.filter(pk=complaint_id), False
         return super().get_search_results(request, queryset, search_term)
 
     def get_readonly_fields(self, request, obj=None):

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 from factories import PASSWORD, ComplaintFactory, ResidentFactory, UnitFactory
 
-from complaints.models import State
+from complaints.models import State, Transition
 from complaints.services import complaint_accept
 
 pytestmark = pytest.mark.django_db
@@ -160,7 +160,7 @@ def test_accept_action_makes_the_agent_owner(client, now, complaint, agent):
     complaint.refresh_from_db()
     assert complaint.state == State.ACCEPTED
     assert complaint.owner == agent
-    assert complaint.history.latest().transition == "accept"
+    assert complaint.history.latest().transition == Transition.ACCEPT
 
 
 def test_accept_action_tells_the_second_agent_who_owns_it(client, now, complaint, agent, agent2):
@@ -175,7 +175,7 @@ def test_accept_action_tells_the_second_agent_who_owns_it(client, now, complaint
     assert f"{complaint.reference}: Already accepted by Na Li." in message_texts(response)
     complaint.refresh_from_db()
     assert complaint.owner == agent
-    assert complaint.history.filter(transition="accept").count() == 1
+    assert complaint.history.filter(transition=Transition.ACCEPT).count() == 1
 
 
 def test_accept_action_is_not_offered_to_handlers(client, now, complaint, handler):

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from buildings.models import Building, Property, Residency, Resident, Unit
 from complaints.models import (
+    CLOSED_STATES,
     OWNERLESS_STATES,
     Breach,
     Complaint,
@@ -21,6 +22,7 @@ from complaints.models import (
     RepeatMember,
     State,
     Survey,
+    Transition,
 )
 from staff.models import Role, StaffProfile, Team
 
@@ -96,7 +98,7 @@ def test_demo_covers_every_state_and_role_on_a_consistent_timeline():
     assert now - timedelta(days=43) < min(created) < now - timedelta(days=28)
     for complaint in Complaint.objects.all():
         rows = list(complaint.history.order_by("history_id"))
-        assert rows[0].transition == "create", complaint.reference
+        assert rows[0].transition == Transition.CREATE, complaint.reference
         dates = [row.history_date for row in rows]
         assert dates == sorted(dates), complaint.reference
         assert dates[-1] <= now
@@ -104,7 +106,7 @@ def test_demo_covers_every_state_and_role_on_a_consistent_timeline():
         dispatched_cycles: set[int] = set()
         for row in rows:
             column = STAMPED.get(row.transition)
-            if row.transition == "dispatch":
+            if row.transition == Transition.DISPATCH:
                 if row.reopen_count in dispatched_cycles:
                     continue  # sent on to another team: the cycle's first dispatch time stays
                 dispatched_cycles.add(row.reopen_count)
@@ -116,7 +118,7 @@ def test_demo_covers_every_state_and_role_on_a_consistent_timeline():
     assert RepeatMember.objects.count() >= 3
     # the breaches the minute sweep would have recorded along the back-dated timelines:
     # within a minute of the deadline, escalated one window later if still unmet
-    late = Breach.objects.filter(complaint__state__in=[State.CLOSED, State.REVISITED])
+    late = Breach.objects.filter(complaint__state__in=CLOSED_STATES)
     assert late.filter(deadline=Deadline.RESOLVE).count() >= 3
     assert Breach.objects.filter(complaint__state=State.CLASSIFIED).exists()
     assert Breach.objects.filter(escalated_to_manager_at__isnull=False).exists()

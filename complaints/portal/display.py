@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from complaints import sla
-from complaints.models import Complaint, Deadline, Photo, State, Survey
+from complaints.models import CLOSED_STATES, Complaint, Deadline, Photo, State, Survey, Transition
 from staff.selectors import is_system_user, user_display_name
 
 STATE_WORDS = {
@@ -104,7 +104,7 @@ DEADLINE_WORDS = {
 
 def survey_pending(complaint: Complaint, surveys: Iterable[Survey] | None = None) -> bool:
     """The latest closing has not been rated yet (display only; `survey_submit` decides)."""
-    if complaint.state not in (State.CLOSED, State.REVISITED):
+    if complaint.state not in CLOSED_STATES:
         return False
     if surveys is None:
         surveys = complaint.surveys.all()
@@ -120,7 +120,7 @@ def next_step(complaint: Complaint) -> str:
         return _("Response by %(when)s") % {"when": when_words(complaint.first_response_due)}
     if state == State.HANDLED:
         return _("Please confirm the fix")
-    if state in (State.CLOSED, State.REVISITED):
+    if state in CLOSED_STATES:
         return _("Please rate our service") if survey_pending(complaint) else _("Done")
     if state == State.WITHDRAWN:
         return _("Withdrawn by you")
@@ -156,30 +156,30 @@ def _entry_for(row, resident_user_id: int | None) -> TimelineEntry | None:
     by_resident = row.history_user_id == resident_user_id
     by_system = row.history_user_id is not None and is_system_user(row.history_user)
     reason = row.history_change_reason or ""
-    if transition == "create":
+    if transition == Transition.CREATE:
         return TimelineEntry(row.history_date, _("Submitted"))
-    if transition == "accept":
+    if transition == Transition.ACCEPT:
         return TimelineEntry(
             row.history_date,
             _("Accepted by %(name)s") % {"name": actor},
             _("%(name)s is responsible for your complaint until it is closed.") % {"name": actor},
         )
-    if transition == "classify":
+    if transition == Transition.CLASSIFY:
         category = row.category.name if row.category_id and row.category else ""
         return TimelineEntry(row.history_date, _("Checked and sorted"), category)
-    if transition == "dispatch":
+    if transition == Transition.DISPATCH:
         team = row.team.name if row.team_id and row.team else ""
         detail = ""
         if row.assignee_id and row.assignee:
             detail = _("%(name)s is on the way.") % {"name": user_display_name(row.assignee)}
         return TimelineEntry(row.history_date, _("Sent to %(team)s") % {"team": team}, detail)
-    if transition == "on_site":
+    if transition == Transition.ON_SITE:
         return TimelineEntry(row.history_date, _("Arrived on site"))
-    if transition == "resume":
+    if transition == Transition.RESUME:
         return TimelineEntry(row.history_date, _("Work resumed"))
-    if transition == "handle":
+    if transition == Transition.HANDLE:
         return TimelineEntry(row.history_date, _("Fixed"), row.resolution_note)
-    if transition == "close":
+    if transition == Transition.CLOSE:
         if by_resident:
             return TimelineEntry(row.history_date, _("You confirmed the fix"))
         if by_system:
@@ -187,21 +187,21 @@ def _entry_for(row, resident_user_id: int | None) -> TimelineEntry | None:
                 row.history_date, _("Closed"), _("Closed automatically: no reply was received.")
             )
         return TimelineEntry(row.history_date, _("Closed by %(name)s") % {"name": actor}, reason)
-    if transition == "revisit":
+    if transition == Transition.REVISIT:
         return TimelineEntry(row.history_date, _("Customer service called you back"))
-    if transition == "reopen":
+    if transition == Transition.REOPEN:
         title = _("You said it is not fixed") if by_resident else _("Reopened")
         return TimelineEntry(row.history_date, title, reason)
-    if transition == "withdraw":
+    if transition == Transition.WITHDRAW:
         return TimelineEntry(row.history_date, _("You withdrew the complaint"), reason)
-    if transition == "merge":
+    if transition == Transition.MERGE:
         reference = row.merged_into.reference if row.merged_into_id and row.merged_into else ""
         return TimelineEntry(
             row.history_date,
             _("Handled together with %(reference)s") % {"reference": reference},
             _("Someone reported the same problem; both are handled as one."),
         )
-    if transition == "transfer":
+    if transition == Transition.TRANSFER:
         owner = user_display_name(row.owner) if row.owner_id and row.owner else ""
         return TimelineEntry(row.history_date, _("Now looked after by %(name)s") % {"name": owner})
     return None
@@ -237,8 +237,10 @@ def timeline(complaint: Complaint) -> list[TimelineEntry]:
             )
         )
     entries.sort(key=lambda item: item[1].at)
-    handled = [entry for transition, entry in entries if transition == "handle"]
-    submitted = next((entry for transition, entry in entries if transition == "create"), None)
+    handled = [entry for transition, entry in entries if transition == Transition.HANDLE]
+    submitted = next(
+        (entry for transition, entry in entries if transition == Transition.CREATE), None
+    )
     for photo in complaint.photos.all():
         if photo.step == Photo.Step.EVIDENCE:
             target = submitted

@@ -27,7 +27,7 @@ from complaints.exceptions import (
     InvalidInput,
 )
 from complaints.filing_limit import filing_limit_refusal
-from complaints.models import Complaint, Notification, State
+from complaints.models import AWAITING_RESPONSE_STATES, Complaint, Notification, State
 from complaints.notifications import unread_count
 from complaints.portal import display
 from complaints.portal.forms import ComplaintForm, ReopenForm, SurveyForm, WithdrawForm
@@ -39,7 +39,6 @@ NOTIFICATIONS_SHOWN = 50
 # Service errors name model fields; the portal form shows the place as one choice.
 FIELD_ALIASES = {"unit": "place", "building": "place", "property": "place"}
 # While these last, the level's promise still matters to the resident.
-OPEN_STATES = (State.NEW, State.ACCEPTED, State.CLASSIFIED, State.DISPATCHED, State.REOPENED)
 # Each language named in itself, so everyone finds their own.
 LANGUAGE_NAMES = {"zh-hans": "中文", "en": "English"}
 
@@ -226,7 +225,9 @@ def _detail(request: HttpRequest, complaint: Complaint, *, status: int = 200, **
         state=display.state_words(complaint),
         tone=display.STATE_TONE.get(complaint.state, "working"),
         next_step=display.next_step(complaint),
-        promise=display.promise_sentences(complaint) if complaint.state in OPEN_STATES else [],
+        promise=display.promise_sentences(complaint)
+        if complaint.state in AWAITING_RESPONSE_STATES
+        else [],
         timeline=display.timeline(complaint),
         survey=latest_survey,
         reopen_form=forms.get("reopen_form") or ReopenForm(),

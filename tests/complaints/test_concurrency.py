@@ -8,7 +8,7 @@ from django.db import IntegrityError, connections, transaction
 from factories import AgentFactory, ComplaintFactory, PropertyFactory, ResidentFactory, UnitFactory
 
 from complaints.exceptions import AlreadyAccepted
-from complaints.models import Complaint, State
+from complaints.models import Complaint, State, Transition
 from complaints.services import complaint_accept
 
 AGENTS = 20
@@ -59,7 +59,7 @@ def test_twenty_agents_accepting_at_once_make_exactly_one_owner():
     complaint.refresh_from_db()
     assert complaint.state == State.ACCEPTED
     assert complaint.owner == winner
-    accept_rows = complaint.history.filter(transition="accept")
+    accept_rows = complaint.history.filter(transition=Transition.ACCEPT)
     assert accept_rows.count() == 1
     assert accept_rows.get().history_user == winner
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.urls import reverse
 from helpers import assert_history, snapshot
 
-from complaints.models import State
+from complaints.models import State, Transition
 
 
 def post(client, name, complaint, data=None, **kwargs):
@@ -34,7 +34,9 @@ def test_withdraw_before_acceptance(resident_client, resident, complaint):
     assert response["Location"] == reverse("portal:complaint_detail", args=[complaint.pk])
     complaint.refresh_from_db()
     assert complaint.state == State.WITHDRAWN
-    assert_history(complaint, transition="withdraw", user=resident.user, reason="Fixed it myself")
+    assert_history(
+        complaint, transition=Transition.WITHDRAW, user=resident.user, reason="Fixed it myself"
+    )
     content = detail(resident_client, complaint)
     assert "Your complaint was withdrawn." in content
     assert "You withdrew the complaint" in content
@@ -71,7 +73,10 @@ def test_confirm_closes_and_asks_for_the_rating(resident_client, resident, walk)
     complaint.refresh_from_db()
     assert complaint.state == State.CLOSED
     assert_history(
-        complaint, transition="close", user=resident.user, reason="Confirmed by the resident"
+        complaint,
+        transition=Transition.CLOSE,
+        user=resident.user,
+        reason="Confirmed by the resident",
     )
 
 
@@ -113,7 +118,9 @@ def test_not_fixed_reopens_for_review(resident_client, resident, walk):
     assert response.status_code == 302
     complaint.refresh_from_db()
     assert complaint.state == State.REOPENED
-    assert_history(complaint, transition="reopen", user=resident.user, reason="Still dripping")
+    assert_history(
+        complaint, transition=Transition.REOPEN, user=resident.user, reason="Still dripping"
+    )
     content = detail(resident_client, complaint)
     assert "You said it is not fixed" in content
     assert "Still dripping" in content

@@ -23,7 +23,7 @@ from factories import (
 from PIL import ExifTags, Image
 
 from complaints.filing_limit import submission_allowed
-from complaints.models import Category, Channel, Complaint, Photo
+from complaints.models import Category, Channel, Complaint, Photo, Transition
 
 
 def new_url() -> str:
@@ -82,7 +82,7 @@ def test_resident_files_a_complaint_about_their_unit(
     assert complaint.location_text == "Kitchen"
     assert complaint.preferred_contact_time == "After 18:00"
     assert complaint.category is None
-    assert complaint.history.latest().transition == "create"
+    assert complaint.history.latest().transition == Transition.CREATE
 
 
 def test_confirmation_page_shows_the_reference_and_the_level_two_promise(

@@ -9,7 +9,7 @@ from helpers import assert_history, snapshot
 from workspace_helpers import act_url, change_url, field_error, messages, post_action
 
 from complaints import services
-from complaints.models import Complaint, Hold, Level, Notification, Photo, State
+from complaints.models import Complaint, Hold, Level, Notification, Photo, State, Transition
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def test_accept(client, in_state, agent):
     assert_done(response, complaint, "Accept (become owner)")
     complaint.refresh_from_db()
     assert (complaint.state, complaint.owner) == (State.ACCEPTED, agent)
-    assert_history(complaint, transition="accept", user=agent)
+    assert_history(complaint, transition=Transition.ACCEPT, user=agent)
 
 
 def test_classify_with_category_and_level(client, in_state, agent, project_manager, category):
@@ -62,7 +62,7 @@ def test_classify_with_category_and_level(client, in_state, agent, project_manag
     assert complaint.state == State.CLASSIFIED
     assert (complaint.category, complaint.level) == (category, Level.I)
     assert complaint.resolve_due is not None
-    assert_history(complaint, transition="classify", user=agent)
+    assert_history(complaint, transition=Transition.CLASSIFY, user=agent)
     assert Notification.objects.filter(
         recipient=project_manager, complaint=complaint, kind="level_one"
     ).exists()
@@ -107,7 +107,7 @@ def test_dispatch_to_team_and_person(client, in_state, agent, handler, engineeri
         engineering,
         handler,
     )
-    assert_history(complaint, transition="dispatch", user=agent)
+    assert_history(complaint, transition=Transition.DISPATCH, user=agent)
 
 
 def test_dispatch_to_a_person_of_another_team_shows_the_error_at_the_person(
@@ -152,7 +152,7 @@ def test_handle_with_photos_when_the_category_needs_them(client, in_state, handl
         Photo.Step.AFTER,
         Photo.Step.BEFORE,
     ]
-    assert_history(complaint, transition="handle", user=handler)
+    assert_history(complaint, transition=Transition.HANDLE, user=handler)
 
 
 def test_handle_without_the_after_photo_is_refused_at_the_photo_field(
@@ -201,7 +201,9 @@ def test_close_with_reason(client, in_state, agent):
     assert_done(response, complaint, "Close without confirmation")
     complaint.refresh_from_db()
     assert (complaint.state, complaint.close_reason) == (State.CLOSED, "Resident unreachable")
-    assert_history(complaint, transition="close", user=agent, reason="Resident unreachable")
+    assert_history(
+        complaint, transition=Transition.CLOSE, user=agent, reason="Resident unreachable"
+    )
 
 
 def test_close_without_reason_is_refused_at_the_reason_field(client, in_state, agent):
@@ -241,7 +243,7 @@ def test_reopen(client, in_state, agent):
     assert_done(response, complaint, "Reopen")
     complaint.refresh_from_db()
     assert (complaint.state, complaint.reopen_count) == (State.REOPENED, 1)
-    assert_history(complaint, transition="reopen", user=agent, reason="Dripping again.")
+    assert_history(complaint, transition=Transition.REOPEN, user=agent, reason="Dripping again.")
 
 
 @pytest.mark.parametrize("typed", ["{reference}", "{reference_lower}", " {number} "])
@@ -262,7 +264,10 @@ def test_merge_by_reference(client, in_state, agent, typed):
     complaint.refresh_from_db()
     assert (complaint.state, complaint.merged_into) == (State.MERGED, original)
     assert_history(
-        complaint, transition="merge", user=agent, reason=f"Duplicate of {original.reference}"
+        complaint,
+        transition=Transition.MERGE,
+        user=agent,
+        reason=f"Duplicate of {original.reference}",
     )
 
 
@@ -318,7 +323,9 @@ def test_set_level(client, in_state, agent):
     complaint.refresh_from_db()
     assert complaint.level == Level.III
     assert complaint.resolve_due > resolve_due
-    assert_history(complaint, transition="set_level", user=agent, reason="Only a suggestion.")
+    assert_history(
+        complaint, transition=Transition.SET_LEVEL, user=agent, reason="Only a suggestion."
+    )
 
 
 def test_set_level_to_the_same_level_is_refused_at_the_level_field(client, in_state, agent):
@@ -431,7 +438,7 @@ def test_transfer_by_the_project_manager(client, in_state, project_manager, agen
     complaint.refresh_from_db()
     assert complaint.owner == agent2
     assert_history(
-        complaint, transition="transfer", user=project_manager, reason="Na Li is on leave."
+        complaint, transition=Transition.TRANSFER, user=project_manager, reason="Na Li is on leave."
     )
 
 
@@ -485,7 +492,9 @@ def test_project_manager_handling_for_the_team_must_give_a_reason(
     )
 
     assert_done(handled, complaint, "Mark handled")
-    assert_history(complaint, transition="handle", user=project_manager, reason="Team off duty.")
+    assert_history(
+        complaint, transition=Transition.HANDLE, user=project_manager, reason="Team off duty."
+    )
 
 
 # --- Stale pages --------------------------------------------------------------------------
@@ -543,7 +552,7 @@ def test_double_submitted_handle_is_refused_the_second_time(client, in_state, ha
     assert messages(first) == done(complaint, "Mark handled")
     assert [level for level, _text in messages(second)] == ["warning"]
     assert snapshot(complaint) == after_first
-    assert complaint.history.filter(transition="handle").count() == 1
+    assert complaint.history.filter(transition=Transition.HANDLE).count() == 1
 
 
 def test_second_agent_accepting_from_a_stale_page_is_told_who_owns_it(

@@ -9,7 +9,7 @@ from factories import BuildingFactory, CategoryFactory, UnitFactory
 from workspace_helpers import admin_url, change_url, messages
 
 from complaints import services
-from complaints.models import Channel, Complaint, State
+from complaints.models import Channel, Complaint, State, Transition
 
 pytestmark = pytest.mark.django_db
 
@@ -146,7 +146,7 @@ def test_merge_into_an_existing_complaint_at_intake(client, agent, intake, earli
     assert messages(response) == [
         ("info", f"{complaint.reference} recorded and merged into {target.reference}.")
     ]
-    assert complaint.history.latest().transition == "merge"
+    assert complaint.history.latest().transition == Transition.MERGE
 
 
 def test_repeat_check_with_a_category_counts_only_that_category(

@@ -10,7 +10,7 @@ from complaints.exceptions import (
     NotAllowed,
     WrongState,
 )
-from complaints.models import State
+from complaints.models import State, Transition
 from complaints.services import complaint_accept, complaint_withdraw
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def test_agent_accepts_a_new_complaint_and_becomes_its_owner(now, complaint, age
     assert complaint.state == State.ACCEPTED
     assert complaint.owner == agent
     assert complaint.accepted_at == now
-    latest = assert_history(complaint, transition="accept", user=agent)
+    latest = assert_history(complaint, transition=Transition.ACCEPT, user=agent)
     assert latest.state == State.ACCEPTED
     assert latest.owner_id == agent.pk
     assert list(complaint.history.order_by("history_id").values_list("transition", flat=True)) == [
@@ -41,7 +41,7 @@ def test_team_leader_may_accept(now, complaint, team_leader):
 
     complaint.refresh_from_db()
     assert complaint.owner == team_leader
-    assert_history(complaint, transition="accept", user=team_leader)
+    assert_history(complaint, transition=Transition.ACCEPT, user=team_leader)
 
 
 def test_second_accept_is_told_who_owns_it(now, complaint, agent, agent2):

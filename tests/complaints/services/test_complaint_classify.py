@@ -5,7 +5,7 @@ from factories import CategoryFactory
 from helpers import assert_history, snapshot
 
 from complaints.exceptions import ComplaintNotFound, InvalidInput, NotAllowed, WrongState
-from complaints.models import Level, State
+from complaints.models import Level, State, Transition
 from complaints.services import complaint_classify
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ def test_owner_classifies_with_the_categorys_default_level(now, accepted, agent,
     assert accepted.level == category.default_level == Level.II
     assert accepted.classified_at == now
     assert accepted.owner == agent
-    assert_history(accepted, transition="classify", user=agent)
+    assert_history(accepted, transition=Transition.CLASSIFY, user=agent)
 
 
 def test_owner_may_choose_another_level(now, accepted, agent, category):
@@ -108,7 +108,7 @@ def test_project_manager_overriding_with_a_reason(now, accepted, agent, project_
     assert accepted.state == State.CLASSIFIED
     assert accepted.owner == agent
     assert_history(
-        accepted, transition="classify", user=project_manager, reason="Owner on sick leave"
+        accepted, transition=Transition.CLASSIFY, user=project_manager, reason="Owner on sick leave"
     )
 
 

@@ -6,7 +6,7 @@ from factories import ComplaintFactory
 from helpers import assert_history, snapshot
 
 from complaints.exceptions import ComplaintNotFound, InvalidInput, NotAllowed, WrongState
-from complaints.models import Channel, State
+from complaints.models import Channel, State, Transition
 from complaints.services import complaint_close
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def test_resident_confirms_the_fix(now, handled, resident, agent):
     assert handled.close_reason == "Confirmed by the resident"
     assert handled.owner == agent
     assert_history(
-        handled, transition="close", user=resident.user, reason="Confirmed by the resident"
+        handled, transition=Transition.CLOSE, user=resident.user, reason="Confirmed by the resident"
     )
 
 
@@ -39,7 +39,7 @@ def test_owner_closes_with_a_reason(now, handled, agent):
     handled.refresh_from_db()
     assert handled.state == State.CLOSED
     assert handled.close_reason == "Resident unreachable"
-    assert_history(handled, transition="close", user=agent, reason="Resident unreachable")
+    assert_history(handled, transition=Transition.CLOSE, user=agent, reason="Resident unreachable")
 
 
 def test_owner_closing_without_a_reason_is_refused(now, handled, agent):
@@ -59,7 +59,7 @@ def test_system_user_auto_confirms(now, handled, system_user):
 
     handled.refresh_from_db()
     assert handled.state == State.CLOSED
-    assert_history(handled, transition="close", user=system_user)
+    assert_history(handled, transition=Transition.CLOSE, user=system_user)
 
 
 def test_agent_who_is_not_the_owner_is_refused(now, handled, agent2):
@@ -96,7 +96,9 @@ def test_project_manager_overriding_with_a_reason(now, handled, project_manager,
     handled.refresh_from_db()
     assert handled.state == State.CLOSED
     assert handled.owner == agent
-    assert_history(handled, transition="close", user=project_manager, reason="Checked on site")
+    assert_history(
+        handled, transition=Transition.CLOSE, user=project_manager, reason="Checked on site"
+    )
 
 
 @pytest.mark.parametrize("state", [State.DISPATCHED, State.CLOSED, State.REOPENED])

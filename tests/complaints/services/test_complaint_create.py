@@ -6,7 +6,7 @@ from factories import ComplaintFactory, ResidentFactory, UnitFactory, image_uplo
 from helpers import assert_history
 
 from complaints.exceptions import InvalidInput, NotAllowed
-from complaints.models import Channel, Complaint, Photo, State
+from complaints.models import Channel, Complaint, Photo, State, Transition
 from complaints.photos import MAX_PHOTOS_PER_COMPLAINT
 from complaints.services import complaint_create
 
@@ -35,7 +35,7 @@ def test_resident_files_about_their_unit(now, resident, unit):
     assert complaint.created_by == resident.user
     assert complaint.created_at == now
     assert complaint.reference == f"TS{complaint.pk:08d}"
-    assert_history(complaint, transition="create", user=resident.user)
+    assert_history(complaint, transition=Transition.CREATE, user=resident.user)
     assert complaint.history.count() == 1
 
 
@@ -92,7 +92,7 @@ def test_agent_files_a_phone_complaint_on_behalf_of_a_resident(now, agent, resid
     assert complaint.created_by == agent
     assert complaint.contact_phone == resident.phone
     assert complaint.owner is None
-    assert_history(complaint, transition="create", user=agent)
+    assert_history(complaint, transition=Transition.CREATE, user=agent)
 
 
 def test_agent_cannot_name_a_resident_of_another_property(now, agent, prop, other_building):
@@ -195,4 +195,4 @@ def test_factory_files_through_the_service(now, resident):
     """ComplaintFactory goes through complaint_create (history row included)."""
     complaint = ComplaintFactory(resident=resident)
 
-    assert complaint.history.get().transition == "create"
+    assert complaint.history.get().transition == Transition.CREATE

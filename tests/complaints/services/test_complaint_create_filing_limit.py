@@ -12,7 +12,7 @@ from helpers import assert_history
 
 from complaints.exceptions import ComplaintError, FilingLimitReached
 from complaints.filing_limit import filing_limit_refusal
-from complaints.models import Channel, Complaint
+from complaints.models import Channel, Complaint, Transition
 from complaints.services import complaint_create
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,7 @@ def test_the_tenth_complaint_in_an_hour_is_still_filed(now, resident, unit):
 
     complaint = complaint_create(actor=resident.user, description="Tap", unit=unit)
 
-    assert_history(complaint, transition="create", user=resident.user)
+    assert_history(complaint, transition=Transition.CREATE, user=resident.user)
     assert Complaint.objects.count() == 10
 
 

@@ -7,7 +7,7 @@ from factories import HandlerFactory
 from helpers import assert_history, snapshot
 
 from complaints.exceptions import ComplaintNotFound, InvalidInput, NotAllowed, WrongState
-from complaints.models import Breach, State
+from complaints.models import Breach, State, Transition
 from complaints.services import complaint_dispatch
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ def test_owner_dispatches_to_a_team_and_a_member(now, classified, agent, enginee
     assert (classified.team, classified.assignee) == (engineering, handler)
     assert classified.dispatched_at == now
     assert classified.owner == agent
-    assert_history(classified, transition="dispatch", user=agent)
+    assert_history(classified, transition=Transition.DISPATCH, user=agent)
 
 
 def test_dispatch_without_an_assignee(now, classified, agent, engineering):
@@ -55,9 +55,11 @@ def test_redispatch_to_another_team_is_recorded(
     assert complaint.state == State.DISPATCHED
     assert complaint.team == environment
     assert complaint.assignee is None
-    latest = assert_history(complaint, transition="dispatch", user=agent, reason="Gardening job")
+    latest = assert_history(
+        complaint, transition=Transition.DISPATCH, user=agent, reason="Gardening job"
+    )
     assert latest.team_id == environment.pk
-    dispatch_rows = complaint.history.filter(transition="dispatch").order_by("history_id")
+    dispatch_rows = complaint.history.filter(transition=Transition.DISPATCH).order_by("history_id")
     assert [row.team_id for row in dispatch_rows] == [engineering.pk, environment.pk]
 
 
@@ -90,7 +92,7 @@ def test_reopened_complaint_is_dispatched_again(
     complaint.refresh_from_db()
     assert complaint.state == State.DISPATCHED
     assert complaint.dispatched_at == now + timedelta(seconds=600)
-    assert_history(complaint, transition="dispatch", user=agent)
+    assert_history(complaint, transition=Transition.DISPATCH, user=agent)
 
 
 @pytest.mark.parametrize("state", [State.ACCEPTED, State.HANDLED, State.CLOSED])
@@ -153,7 +155,10 @@ def test_project_manager_overriding_with_a_reason(
     assert classified.state == State.DISPATCHED
     assert classified.owner == agent
     assert_history(
-        classified, transition="dispatch", user=project_manager, reason="Urgent, owner at lunch"
+        classified,
+        transition=Transition.DISPATCH,
+        user=project_manager,
+        reason="Urgent, owner at lunch",
     )
 
 

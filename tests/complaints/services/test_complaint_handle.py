@@ -5,7 +5,7 @@ from factories import HandlerFactory, image_upload
 from helpers import assert_history, snapshot
 
 from complaints.exceptions import ComplaintNotFound, InvalidInput, NotAllowed, WrongState
-from complaints.models import Photo, State
+from complaints.models import Photo, State, Transition
 from complaints.services import complaint_handle
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def test_assigned_handler_records_the_work(now, dispatched, handler, agent):
     assert dispatched.resolution_note == "Replaced the valve."
     assert dispatched.handled_at == now
     assert dispatched.owner == agent
-    assert_history(dispatched, transition="handle", user=handler)
+    assert_history(dispatched, transition=Transition.HANDLE, user=handler)
 
 
 def test_another_member_of_the_team_may_handle(now, dispatched, engineering):
@@ -37,7 +37,7 @@ def test_another_member_of_the_team_may_handle(now, dispatched, engineering):
 
     dispatched.refresh_from_db()
     assert dispatched.state == State.HANDLED
-    assert_history(dispatched, transition="handle", user=teammate)
+    assert_history(dispatched, transition=Transition.HANDLE, user=teammate)
 
 
 def test_team_leader_may_handle(now, dispatched, team_leader):
@@ -196,7 +196,9 @@ def test_project_manager_overriding_with_a_reason(now, dispatched, project_manag
 
     dispatched.refresh_from_db()
     assert dispatched.state == State.HANDLED
-    assert_history(dispatched, transition="handle", user=project_manager, reason="Team off site")
+    assert_history(
+        dispatched, transition=Transition.HANDLE, user=project_manager, reason="Team off site"
+    )
 
 
 def test_staff_of_another_property_do_not_find_it(now, dispatched, other_agent):

@@ -6,7 +6,7 @@ from factories import AgentFactory, ComplaintFactory, ResidentFactory, UnitFacto
 from helpers import assert_history, snapshot
 
 from complaints.exceptions import ComplaintNotFound, InvalidInput, NotAllowed, WrongState
-from complaints.models import Channel, State
+from complaints.models import Channel, State, Transition
 from complaints.services import complaint_merge
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,10 @@ def test_agent_merges_a_new_duplicate(now, complaint, original, agent2):
     assert complaint.merged_at == now
     assert complaint.owner is None
     assert_history(
-        complaint, transition="merge", user=agent2, reason=f"Duplicate of {original.reference}"
+        complaint,
+        transition=Transition.MERGE,
+        user=agent2,
+        reason=f"Duplicate of {original.reference}",
     )
     original.refresh_from_db()
     assert original.state == State.NEW
@@ -46,7 +49,7 @@ def test_owner_merges_an_accepted_complaint_with_a_reason(now, walk, original, a
     complaint.refresh_from_db()
     assert complaint.state == State.MERGED
     assert complaint.owner == agent
-    assert_history(complaint, transition="merge", user=agent, reason="Same pipe")
+    assert_history(complaint, transition=Transition.MERGE, user=agent, reason="Same pipe")
 
 
 def test_agent_who_is_not_the_owner_cannot_merge_an_accepted_one(now, walk, original, agent2):
@@ -86,7 +89,7 @@ def test_project_manager_overriding_with_a_reason(now, walk, original, project_m
     complaint.refresh_from_db()
     assert complaint.state == State.MERGED
     assert_history(
-        complaint, transition="merge", user=project_manager, reason="Same leak, one ticket"
+        complaint, transition=Transition.MERGE, user=project_manager, reason="Same leak, one ticket"
     )
 
 

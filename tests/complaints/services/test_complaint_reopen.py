@@ -13,7 +13,7 @@ from complaints.exceptions import (
     ReopenWindowClosed,
     WrongState,
 )
-from complaints.models import State
+from complaints.models import State, Transition
 from complaints.services import complaint_dispatch, complaint_handle, complaint_reopen
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,9 @@ def test_resident_says_not_fixed_on_a_handled_complaint(now, walk, resident):
     assert complaint.state == State.REOPENED
     assert complaint.reopen_count == 1
     assert complaint.reopened_at == now
-    assert_history(complaint, transition="reopen", user=resident.user, reason="Still dripping")
+    assert_history(
+        complaint, transition=Transition.REOPEN, user=resident.user, reason="Still dripping"
+    )
 
 
 @pytest.mark.parametrize("state", [State.CLOSED, State.REVISITED])
@@ -74,7 +76,9 @@ def test_customer_service_reopens_after_the_revisit_at_any_time(now, time_machin
 
     complaint.refresh_from_db()
     assert complaint.state == State.REOPENED
-    assert_history(complaint, transition="reopen", user=agent2, reason="Unhappy on the call")
+    assert_history(
+        complaint, transition=Transition.REOPEN, user=agent2, reason="Unhappy on the call"
+    )
 
 
 def test_reopen_count_grows_with_every_reopen(now, walk, agent, handler, engineering, resident):

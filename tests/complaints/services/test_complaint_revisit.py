@@ -4,7 +4,7 @@ import pytest
 from helpers import assert_history, snapshot
 
 from complaints.exceptions import ComplaintNotFound, InvalidInput, NotAllowed, WrongState
-from complaints.models import State
+from complaints.models import State, Transition
 from complaints.services import complaint_revisit
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,9 @@ def test_agent_records_the_revisit(now, closed, agent):
     assert closed.revisit_note == "Happy with the repair."
     assert closed.revisited_at == now
     assert closed.owner == agent
-    assert_history(closed, transition="revisit", user=agent, reason="Happy with the repair.")
+    assert_history(
+        closed, transition=Transition.REVISIT, user=agent, reason="Happy with the repair."
+    )
 
 
 def test_any_agent_of_the_property_may_call_back(now, closed, agent2):
@@ -34,7 +36,7 @@ def test_any_agent_of_the_property_may_call_back(now, closed, agent2):
 
     closed.refresh_from_db()
     assert closed.state == State.REVISITED
-    assert_history(closed, transition="revisit", user=agent2, reason="OK")
+    assert_history(closed, transition=Transition.REVISIT, user=agent2, reason="OK")
 
 
 @pytest.mark.parametrize("role", ["handler", "team_leader", "supervisor"])

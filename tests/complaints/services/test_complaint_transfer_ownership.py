@@ -5,7 +5,7 @@ from factories import AgentFactory, ProjectManagerFactory
 from helpers import assert_history, snapshot
 
 from complaints.exceptions import ComplaintNotFound, InvalidInput, NotAllowed, WrongState
-from complaints.models import State
+from complaints.models import State, Transition
 from complaints.services import complaint_transfer_ownership
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,7 @@ def test_project_manager_transfers_with_a_reason(now, walk, agent, agent2, proje
     assert complaint.state == state
     latest = assert_history(
         complaint,
-        transition="transfer",
+        transition=Transition.TRANSFER,
         user=project_manager,
         reason="Na Li moved to another site",
     )

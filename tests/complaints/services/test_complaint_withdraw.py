@@ -5,7 +5,7 @@ from factories import ComplaintFactory
 from helpers import assert_history, snapshot
 
 from complaints.exceptions import ComplaintNotFound, NotAllowed, WrongState
-from complaints.models import Channel, State
+from complaints.models import Channel, State, Transition
 from complaints.services import complaint_withdraw
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,9 @@ def test_resident_withdraws_before_acceptance(now, complaint, resident):
     assert complaint.state == State.WITHDRAWN
     assert complaint.withdrawn_at == now
     assert complaint.owner is None
-    assert_history(complaint, transition="withdraw", user=resident.user, reason="Fixed it myself")
+    assert_history(
+        complaint, transition=Transition.WITHDRAW, user=resident.user, reason="Fixed it myself"
+    )
 
 
 @pytest.mark.parametrize("state", [State.ACCEPTED, State.CLASSIFIED, State.WITHDRAWN])

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from helpers import assert_history
 
-from complaints.models import Level, PropertySlaOverride, State
+from complaints.models import Level, PropertySlaOverride, State, Transition
 from complaints.services import complaint_classify, complaint_reopen, complaint_set_level
 
 pytestmark = pytest.mark.django_db
@@ -155,7 +155,9 @@ def test_set_level_recomputes_deadlines_and_records_it(travel, file_complaint, a
     assert complaint.first_response_due == MONDAY + timedelta(hours=24)
     assert complaint.on_site_due is None
     assert complaint.resolve_due == end_of(2025, 3, 17)
-    assert_history(complaint, transition="set_level", user=agent, reason="Only a suggestion")
+    assert_history(
+        complaint, transition=Transition.SET_LEVEL, user=agent, reason="Only a suggestion"
+    )
 
 
 def test_set_level_to_one_adds_on_site_and_alerts_the_project_manager(

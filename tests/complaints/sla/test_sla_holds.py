@@ -8,7 +8,7 @@ import pytest
 from helpers import assert_history, snapshot
 
 from complaints.exceptions import InvalidInput, NotAllowed, WrongState
-from complaints.models import Breach, Hold, Level, Notification, State
+from complaints.models import Breach, Hold, Level, Notification, State, Transition
 from complaints.portal.display import timeline
 from complaints.services import complaint_hold, complaint_resume
 from complaints.tasks import sla_sweep
@@ -42,7 +42,7 @@ def test_manual_resume_shifts_the_resolve_deadline_by_the_time_held(travel, leve
     assert level_two.held_since == T0 + HOUR
     assert level_two.held_until == T0 + 11 * HOUR
     assert_history(
-        level_two, transition="hold", user=agent, reason="Waiting for parts Pump ordered"
+        level_two, transition=Transition.HOLD, user=agent, reason="Waiting for parts Pump ordered"
     )
 
     travel(T0 + 5 * HOUR)
@@ -56,7 +56,7 @@ def test_manual_resume_shifts_the_resolve_deadline_by_the_time_held(travel, leve
     assert level_two.held_since is None and level_two.held_until is None
     assert (hold.ended_at, hold.ended_by) == (T0 + 5 * HOUR, agent)
     assert hold.duration == 4 * HOUR
-    assert_history(level_two, transition="resume", user=agent)
+    assert_history(level_two, transition=Transition.RESUME, user=agent)
 
 
 def test_sweep_resumes_at_the_expected_time(travel, level_two, agent, system_user):
@@ -101,7 +101,7 @@ def test_sweep_resume_is_recorded_like_a_manual_one(travel, level_two, agent, sy
     travel(T0 + 11 * HOUR + timedelta(minutes=1))
     sla_sweep()
 
-    latest = assert_history(level_two, transition="resume", user=system_user)
+    latest = assert_history(level_two, transition=Transition.RESUME, user=system_user)
     assert latest.history_date == T0 + 11 * HOUR
     assert latest.resolve_due == T0 + 34 * HOUR
     assert latest.held_since is None

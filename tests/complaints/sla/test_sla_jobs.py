@@ -16,7 +16,7 @@ from factories import (
 from helpers import assert_history
 
 from complaints.exceptions import WrongState
-from complaints.models import Level, Notification, State, Survey
+from complaints.models import Level, Notification, State, Survey, Transition
 from complaints.portal import display
 from complaints.services import complaint_accept, survey_submit
 from complaints.tasks import auto_confirm, ownership_guard, revisit_queue, survey_dispatch
@@ -182,7 +182,9 @@ def test_auto_confirm_closes_after_72_hours(travel, walk, system_user):
     assert complaint.close_reason == "auto-confirmed"
     assert complaint.closed_at == closed_at
     assert complaint.revisit_due_at == closed_at + 48 * HOUR
-    assert_history(complaint, transition="close", user=system_user, reason="auto-confirmed")
+    assert_history(
+        complaint, transition=Transition.CLOSE, user=system_user, reason="auto-confirmed"
+    )
 
 
 # --- Survey and revisit ------------------------------------------------------------------
