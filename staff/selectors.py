@@ -47,14 +47,15 @@ PROPERTY_PATHS = {
     "staff.staffprofile": "properties",
     "complaints.propertyslaoverride": "property",
 }
-TO_MANY_PATHS = {"units__building__property", "properties"}
+USER_PROPERTY_PATH = "staff_profile__properties"
+TO_MANY_PATHS = {"units__building__property", "properties", USER_PROPERTY_PATH}
 
 
 def property_path(model) -> str | None:
     """The lookup from `model` to its property, or None for data that is not scoped."""
     label = model._meta.label_lower
     if label == get_user_model()._meta.label_lower:
-        return "staff_profile__properties"
+        return USER_PROPERTY_PATH
     return PROPERTY_PATHS.get(label)
 
 
@@ -67,7 +68,7 @@ def scoped_to_properties(queryset: QuerySet, user: AbstractBaseUser | AnonymousU
     if user.is_active and user.is_superuser:
         return queryset
     queryset = queryset.filter(**{f"{path}__in": property_ids_visible_to(user)})
-    if path in TO_MANY_PATHS or path == "staff_profile__properties":
+    if path in TO_MANY_PATHS:
         queryset = queryset.distinct()
     return queryset
 
