@@ -45,7 +45,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_q",
     "rest_framework",
-    "axes",
+    "staff.logins.apps.LoginLockoutConfig",
     "csp",
     "buildings",
     "staff",

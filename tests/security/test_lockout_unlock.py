@@ -228,3 +228,14 @@ def test_the_autocomplete_answers_within_scope(other_manager, project_manager, l
     assert ours.status_code == 200
     assert len(ours.json()["results"]) == len(attempts_of(locked_resident.user.username))
     assert theirs.json()["results"] == []
+
+
+def test_the_failed_login_pages_speak_chinese(project_manager, locked_resident):
+    """django-axes ships no Simplified Chinese: its section, list and columns read in the
+    project's catalogue, not as "Axes" and "Access attempts"."""
+    client = admin_client(project_manager)
+
+    page = client.get("/admin/axes/accessattempt/").content.decode()
+
+    assert "登录锁定" in page and "登录失败记录" in page and "尝试时间" in page
+    assert "Access attempts" not in page and ">Axes<" not in page
