@@ -106,6 +106,7 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
     per-version page: that page saves whatever is posted to it with only view permission
     checked, so it is not routed at all."""
 
+    object_history_template = "admin/history/object_history.html"
     object_history_list_template = "admin/history/object_history_list.html"
 
     def get_urls(self):
