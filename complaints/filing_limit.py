@@ -11,8 +11,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.transaction import TransactionManagementError
-from django.utils import timezone
 
+from complaints import clock
 from complaints.exceptions import FilingLimitReached
 from complaints.models import Complaint
 
@@ -44,7 +44,7 @@ def submission_allowed(
             .filter(pk=user.pk)
             .values_list("pk", flat=True)
         )
-    now = now or timezone.now()
+    now = now or clock.now()
     recent = Complaint.objects.filter(
         created_by=user, created_at__gt=now - WINDOW, created_at__lte=now
     ).count()

@@ -27,6 +27,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, trans
 from simple_history.models import HistoricalRecords
 
 from buildings.models import Building, Property, Resident, Unit
+from complaints import clock
 from complaints.history import TransitionHistoryModel
 from staff.models import Team
 
@@ -170,11 +171,11 @@ def photo_folder(field: str, moment: datetime) -> str:
 
 
 def photo_upload_to(instance: "Photo", filename: str) -> str:
-    return f"{photo_folder('image', timezone.now())}/{uuid.uuid4().hex}.jpg"
+    return f"{photo_folder('image', clock.now())}/{uuid.uuid4().hex}.jpg"
 
 
 def thumbnail_upload_to(instance: "Photo", filename: str) -> str:
-    return f"{photo_folder('thumbnail', timezone.now())}/{uuid.uuid4().hex}.jpg"
+    return f"{photo_folder('thumbnail', clock.now())}/{uuid.uuid4().hex}.jpg"
 
 
 class Complaint(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
@@ -306,7 +307,7 @@ class Complaint(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         help_text=_("The earliest deadline of the cycle not met yet; queues sort by it."),
     )
 
-    created_at = models.DateTimeField(_("submitted at"), default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(_("submitted at"), default=clock.now, db_index=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     classified_at = models.DateTimeField(_("classified at"), null=True, blank=True)
     dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
@@ -395,10 +396,10 @@ class Complaint(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         place = str(self.unit or self.building or self.property)
         return f"{place} · {self.location_text}" if self.location_text else place
 
-    def within_resident_reopen_window(self, now=None) -> bool:
+    def within_resident_reopen_window(self, now: datetime | None = None) -> bool:
         if self.state not in CLOSED_STATES or self.closed_at is None:
             return False
-        return (now or timezone.now()) - self.closed_at <= RESIDENT_REOPEN_WINDOW
+        return (now or clock.now()) - self.closed_at <= RESIDENT_REOPEN_WINDOW
 
     @transition(
         field=state, source=State.NEW, target=State.ACCEPTED, permission=_permission("accept")
@@ -506,7 +507,7 @@ class Photo(models.Model):
         related_name="+",
         verbose_name=_("uploaded by"),
     )
-    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    created_at = models.DateTimeField(_("uploaded at"), default=clock.now)
 
     class Meta:
         verbose_name = _("photo")
@@ -882,7 +883,7 @@ class PersonalDataAccess(models.Model):
         related_name="+",
         verbose_name=_("staff member"),
     )
-    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    at = models.DateTimeField(_("when"), default=clock.now, db_index=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     resident = models.ForeignKey(
         Resident,

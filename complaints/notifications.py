@@ -14,10 +14,11 @@ from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.db.models import CharField, Expression, Value
 from django.db.models.functions import Cast, Concat
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from complaints import clock
 from complaints.models import Complaint, Deadline, Notification
 
 logger = logging.getLogger(__name__)
@@ -131,7 +132,7 @@ def notifications_deliver(*, now: datetime | None = None, limit: int = 200) -> i
     Rows are locked (skipping rows another worker holds) and marked delivered in the
     same transaction as the sending.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     backend = message_backend()
     with transaction.atomic():
         queryset = (

@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from complaints import clock
 from complaints.exceptions import InvalidInput
 from complaints.models import PHOTO_FOLDERS, Photo, photo_folder
 
@@ -92,7 +92,7 @@ def photo_orphans_delete(*, now: datetime | None = None) -> int:
     month's and last month's folders are looked at, and only files older than
     ORPHAN_GRACE: a transaction that stores photos must end within it. Returns the
     number deleted; a storage that cannot list its files is left alone."""
-    now = (now or timezone.now()).astimezone(UTC)
+    now = (now or clock.now()).astimezone(UTC)
     deleted = 0
     for field in PHOTO_FOLDERS:
         for moment in (now, now.replace(day=1) - timedelta(days=1)):

@@ -59,6 +59,7 @@ from django.db.models.functions import Lag
 from django.utils import timezone
 
 from buildings.models import Building, Property
+from complaints import clock
 from complaints.models import (
     DISCARDED_STATES,
     Breach,
@@ -460,7 +461,7 @@ def red_black_compute(*, property_id: int, month: date) -> dict:
         "kind": MonthlySnapshot.Kind.RED_BLACK.value,
         "month": f"{month:%Y-%m}",
         "property": _property_info(property_id),
-        "computed_at": timezone.now().isoformat(),
+        "computed_at": clock.now().isoformat(),
         "rules": RULES,
         "summary": _with_figures(total),
         "teams": team_entries,
@@ -557,7 +558,7 @@ def analysis_compute(*, property_id: int, month: date) -> dict:
         "kind": MonthlySnapshot.Kind.ANALYSIS.value,
         "month": f"{month:%Y-%m}",
         "property": _property_info(property_id),
-        "computed_at": timezone.now().isoformat(),
+        "computed_at": clock.now().isoformat(),
         "rules": RULES,
         "summary": summary,
         "levels": [{"level": int(level), **summary["levels"][level]} for level in LEVELS],
@@ -704,7 +705,7 @@ def snapshots_publish(*, month: date, now: datetime | None = None, idle: bool = 
     and a snapshot another process stored meanwhile is left as it is. Only a month that
     is over can be published. With `idle` False, a property that had no complaint filed,
     due or closed in the month is left out. Returns the number of snapshots created."""
-    now = now or timezone.now()
+    now = now or clock.now()
     month = month.replace(day=1)
     start, end = month_bounds(month)
     if end > now:

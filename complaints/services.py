@@ -16,12 +16,11 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
 from buildings.models import Building, Property, Resident, Unit
-from complaints import permissions, sla
+from complaints import clock, permissions, sla
 from complaints.batch import hold_resumed_notifications
 from complaints.emergency import is_suspected_emergency
 from complaints.exceptions import (
@@ -77,7 +76,7 @@ def settings_duration(name: str) -> timedelta:
 def _save(
     complaint: Complaint, *, actor: AbstractBaseUser, transition: Transition, reason: str
 ) -> None:
-    now = timezone.now()
+    now = clock.now()
     sla.refresh_schedule(complaint, now=now)
     complaint._history_user = actor
     complaint._change_reason = reason
@@ -110,7 +109,7 @@ def _notify(
     event_key: str,
     params: dict | None = None,
 ) -> None:
-    now = timezone.now()
+    now = clock.now()
     notifications_save(
         notification_build(
             recipient_id=user_id,
@@ -341,7 +340,7 @@ def complaint_accept(
         if expected_state is not None and complaint.state != expected_state:
             raise ChangedMeanwhile(complaint.get_state_display())
         _check(complaint, Transition.ACCEPT, actor)
-        complaint.accept(by=actor, at=timezone.now())
+        complaint.accept(by=actor, at=clock.now())
         try:
             _save(complaint, actor=actor, transition=Transition.ACCEPT, reason="")
         except WrongState:
@@ -374,7 +373,7 @@ def complaint_classify(
     if level not in Level.values:
         raise InvalidInput(_("Choose level I, II or III."), field="level")
     before = repeat_key(complaint)
-    complaint.classify(category=category, level=level, at=timezone.now())
+    complaint.classify(category=category, level=level, at=clock.now())
     sla.deadlines_compute(complaint, start=complaint.created_at)
     _save(complaint, actor=actor, transition=Transition.CLASSIFY, reason=reason)
     if level == Level.I:
@@ -426,7 +425,7 @@ def complaint_dispatch(
         raise InvalidInput(_("Choose a team of this complaint's property."), field="team")
     if assignee is not None and not team.members.filter(user=assignee).exists():
         raise InvalidInput(_("The assignee is not a member of that team."), field="assignee")
-    complaint.dispatch(team=team, assignee=assignee, at=timezone.now())
+    complaint.dispatch(team=team, assignee=assignee, at=clock.now())
     _save(complaint, actor=actor, transition=Transition.DISPATCH, reason=reason)
     return complaint
 
@@ -462,8 +461,8 @@ def complaint_handle(
         complaint, {Photo.Step.BEFORE: before_photos, Photo.Step.AFTER: after_photos}, actor=actor
     )
     if complaint.held_since is not None:
-        hold_end(complaint, actor=actor, at=timezone.now())
-    complaint.handle(note=note, at=timezone.now())
+        hold_end(complaint, actor=actor, at=clock.now())
+    complaint.handle(note=note, at=clock.now())
     _save(complaint, actor=actor, transition=Transition.HANDLE, reason=reason.strip())
     if complaint.resident_id is not None:
         _notify(
@@ -486,7 +485,7 @@ def complaint_close(*, complaint_id: int, actor: AbstractBaseUser, reason: str =
     reason = reason.strip()
     if not reason and permissions.is_complaint_resident(actor, complaint):
         reason = str(_("Confirmed by the resident"))
-    complaint.close(reason=reason, at=timezone.now())
+    complaint.close(reason=reason, at=clock.now())
     complaint.revisit_due_at = complaint.closed_at + settings_duration("REVISIT_AFTER")
     _save(complaint, actor=actor, transition=Transition.CLOSE, reason=reason)
     return complaint
@@ -500,7 +499,7 @@ def complaint_revisit(*, complaint_id: int, actor: AbstractBaseUser, note: str) 
     note = note.strip()
     if not note:
         raise InvalidInput(_("Write down what the resident said."), field="note")
-    complaint.revisit(note=note, at=timezone.now())
+    complaint.revisit(note=note, at=clock.now())
     _save(complaint, actor=actor, transition=Transition.REVISIT, reason=note)
     return complaint
 
@@ -516,7 +515,7 @@ def complaint_reopen(*, complaint_id: int, actor: AbstractBaseUser, reason: str)
     reason = reason.strip()
     if not reason:
         raise InvalidInput(_("Tell us what is still wrong."), field="reason")
-    complaint.reopen(at=timezone.now())
+    complaint.reopen(at=clock.now())
     complaint.revisit_due_at = None
     complaint.held_total = timedelta()
     sla.deadlines_compute(complaint, start=complaint.reopened_at)
@@ -542,7 +541,7 @@ def complaint_withdraw(
     complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
     _check(complaint, Transition.WITHDRAW, actor)
     before = repeat_key(complaint)
-    complaint.withdraw(at=timezone.now())
+    complaint.withdraw(at=clock.now())
     _save(complaint, actor=actor, transition=Transition.WITHDRAW, reason=reason.strip())
     repeat_members_refresh(complaint, before=before)
     return complaint
@@ -569,7 +568,7 @@ def complaint_merge(
             field="into",
         )
     before = repeat_key(complaint)
-    complaint.merge(into=target, at=timezone.now())
+    complaint.merge(into=target, at=clock.now())
     _save(
         complaint,
         actor=actor,
@@ -615,7 +614,7 @@ def complaint_hold(
     _refuse(permissions.hold_refusal(complaint, actor))
     if reason not in Hold.Reason.values:
         raise InvalidInput(_("Choose what you are waiting for."), field="reason")
-    now = timezone.now()
+    now = clock.now()
     if resume_at <= now:
         raise InvalidInput(_("The expected resume time must be in the future."), field="resume_at")
     windows = sla.windows_for(property_id=complaint.property_id, level=complaint.level)
@@ -667,7 +666,7 @@ def complaint_resume(*, complaint_id: int, actor: AbstractBaseUser) -> Complaint
     resolve deadline moves by the time held."""
     complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
     _refuse(permissions.resume_refusal(complaint, actor))
-    now = timezone.now()
+    now = clock.now()
     hold = hold_end(complaint, actor=actor, at=min(now, complaint.held_until))
     _save(complaint, actor=actor, transition=Transition.RESUME, reason="")
     notifications_save(hold_resumed_notifications(complaint, hold, actor=actor, now=now))
@@ -679,7 +678,7 @@ def complaint_mark_on_site(*, complaint_id: int, actor: AbstractBaseUser) -> Com
     """A handler of the dispatched team records arriving on site (level I's 30 minutes)."""
     complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
     _refuse(permissions.on_site_refusal(complaint, actor))
-    complaint.on_site_at = timezone.now()
+    complaint.on_site_at = clock.now()
     _save(complaint, actor=actor, transition=Transition.ON_SITE, reason="")
     return complaint
 
@@ -701,7 +700,7 @@ def survey_submit(
     for field, value in (("solved", solved), ("speed", speed), ("attitude", attitude)):
         if not isinstance(value, int) or not 0 <= value <= 100:
             raise InvalidInput(_("Give a score from 0 to 100."), field=field)
-    now = timezone.now()
+    now = clock.now()
     survey, _created = Survey.objects.select_for_update().get_or_create(
         complaint=complaint, cycle=complaint.reopen_count, defaults={"sent_at": now}
     )
@@ -726,7 +725,7 @@ def survey_submit(
 def notification_mark_read(*, user: AbstractBaseUser, notification_ids: Iterable[int]) -> int:
     return Notification.objects.filter(
         recipient=user, pk__in=list(notification_ids), read_at__isnull=True
-    ).update(read_at=timezone.now())
+    ).update(read_at=clock.now())
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from complaints import sla
+from complaints import clock, sla
 from complaints.batch import complaints_schedule_save, holds_resume_due
 from complaints.exceptions import ComplaintError
 from complaints.models import (
@@ -65,7 +65,7 @@ def sla_sweep(*, now: datetime | None = None, chunk_size: int = CHUNK_SIZE) -> d
     overdue first): each chunk is a range scan of that index. Ordered by primary key, the
     database walked the whole table instead, however few complaints were due.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     totals = {"complaints": 0, "breaches": 0, "notifications": 0, "resumed": 0}
     last: tuple[datetime, int] | None = None
     while True:
@@ -186,7 +186,7 @@ def ownership_guard(*, now: datetime | None = None) -> int:
     """Escalate new complaints nobody accepted within the first-response window to the
     customer-service leader, and flag complaints whose owner's account is inactive to
     the project managers. Returns the number of notifications created."""
-    now = now or timezone.now()
+    now = now or clock.now()
     notifications: list[Notification] = []
     unaccepted = (
         Complaint.objects.filter(state=State.NEW, first_response_due__lte=now)
@@ -238,7 +238,7 @@ def ownership_guard(*, now: datetime | None = None) -> int:
 
 def auto_confirm(*, now: datetime | None = None) -> int:
     """Close handled complaints the resident left unconfirmed past the window."""
-    now = now or timezone.now()
+    now = now or clock.now()
     cutoff = now - settings_duration("CONFIRMATION_WINDOW")
     system = system_user()
     closed = 0
@@ -256,7 +256,7 @@ def auto_confirm(*, now: datetime | None = None) -> int:
 
 def survey_dispatch(*, now: datetime | None = None) -> int:
     """Invite the resident to rate each closing, once, a day after it was closed."""
-    now = now or timezone.now()
+    now = now or clock.now()
     due = list(
         Complaint.objects.filter(
             state__in=CLOSED_STATES,
@@ -290,7 +290,7 @@ def survey_dispatch(*, now: datetime | None = None) -> int:
 def revisit_queue(*, now: datetime | None = None) -> int:
     """Tell customer service which closed complaints are due for a call-back: 48 hours
     after closing, or at once when the satisfaction mean fell below 80."""
-    now = now or timezone.now()
+    now = now or clock.now()
     due = list(
         Complaint.objects.filter(state=State.CLOSED, revisit_due_at__lte=now)
         .filter(~Exists(_notified("revisit_due", "reopen_count")))
@@ -325,7 +325,7 @@ def monthly_snapshot(*, now: datetime | None = None) -> int:
 
     from complaints.reports import TREND_MONTHS, month_add, snapshots_publish
 
-    now = timezone.localtime(now or timezone.now())
+    now = timezone.localtime(now or clock.now())
     last_month = (now.replace(day=1) - timedelta(days=1)).replace(day=1).date()
     created = snapshots_publish(month=last_month, now=now)
     for back in range(1, TREND_MONTHS):

@@ -15,10 +15,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buildings.models import Property, Resident, mask_phone
+from complaints import clock
 from complaints.exceptions import ComplaintNotFound, InvalidInput, NotAllowed, WrongState
 from complaints.models import Complaint, PersonalDataAccess
 from staff.selectors import scoped_to_properties
@@ -184,7 +184,7 @@ def resident_anonymise(*, resident_id: int, actor: AbstractBaseUser, reason: str
 
     resident.name = label
     resident.phone = ""
-    resident.anonymised_at = timezone.now()
+    resident.anonymised_at = clock.now()
     resident.save(update_fields=["name", "phone", "anonymised_at"])
 
     user.username = label
