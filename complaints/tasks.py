@@ -12,7 +12,6 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from complaints import clock, sla
-from complaints.batch import complaints_schedule_save, holds_resume_due
 from complaints.exceptions import ComplaintError
 from complaints.models import (
     ACCEPTED_OPEN_STATES,
@@ -32,6 +31,7 @@ from complaints.notifications import (
     notifications_save,
 )
 from complaints.services import complaint_close, settings_duration
+from complaints.services.batch import complaints_schedule_save, holds_resume_due
 from staff.selectors import (
     project_manager_ids_by_property,
     project_manager_links,

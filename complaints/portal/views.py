@@ -26,13 +26,13 @@ from complaints.exceptions import (
     FilingLimitReached,
     InvalidInput,
 )
-from complaints.filing_limit import filing_limit_refusal
 from complaints.models import AWAITING_RESPONSE_STATES, Complaint, Notification, State
 from complaints.notifications import unread_count
 from complaints.portal import display
 from complaints.portal.forms import ComplaintForm, ReopenForm, SurveyForm, WithdrawForm
 from complaints.portal.my_data import resident_own_data
 from complaints.selectors import complaint_list_for_resident
+from complaints.services.filing_limit import filing_limit_refusal
 
 PAGE_SIZE = 20
 NOTIFICATIONS_SHOWN = 50

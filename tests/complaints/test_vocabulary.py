@@ -7,9 +7,10 @@ import pytest
 from django.db import transaction
 from django.db.models import F
 
-from complaints import services
 from complaints.models import Complaint, Deadline
 from complaints.notifications import event_key, event_key_expression
+from complaints.services import notify
+from complaints.services.notify import deliver_after_commit
 
 
 @pytest.mark.parametrize(
@@ -62,7 +63,7 @@ def test_event_key_expression_matches_event_key(complaint):
 @pytest.fixture
 def deliveries(monkeypatch):
     calls = []
-    monkeypatch.setattr(services, "_deliver_soon", lambda: calls.append(1))
+    monkeypatch.setattr(notify, "deliver_soon", lambda: calls.append(1))
     return calls
 
 
@@ -70,8 +71,8 @@ def deliveries(monkeypatch):
 def test_one_delivery_task_per_transaction(django_capture_on_commit_callbacks, deliveries):
     """However many notifications a transaction saves, it queues one delivery."""
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        services._deliver_after_commit()
-        services._deliver_after_commit()
+        deliver_after_commit()
+        deliver_after_commit()
     assert len(callbacks) == 1
     assert deliveries == [1]
 
@@ -81,9 +82,9 @@ def test_rolled_back_delivery_is_queued_again(django_capture_on_commit_callbacks
     """A delivery queued inside a rolled-back savepoint does not stop the next one."""
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with contextlib.suppress(RuntimeError), transaction.atomic():
-            services._deliver_after_commit()
+            deliver_after_commit()
             raise RuntimeError
-        services._deliver_after_commit()
+        deliver_after_commit()
     assert len(callbacks) == 1
     assert deliveries == [1]
 
@@ -93,6 +94,6 @@ def test_delivery_is_queued_by_each_committed_transaction(deliveries):
     """After a commit the next transaction queues its own delivery."""
     for _ in range(2):
         with transaction.atomic():
-            services._deliver_after_commit()
-            services._deliver_after_commit()
+            deliver_after_commit()
+            deliver_after_commit()
     assert deliveries == [1, 1]

@@ -22,8 +22,8 @@ from factories import (
 )
 from PIL import ExifTags, Image
 
-from complaints.filing_limit import submission_allowed
 from complaints.models import Category, Channel, Complaint, Photo, Transition
+from complaints.services.filing_limit import submission_allowed
 
 
 def new_url() -> str:

@@ -11,9 +11,9 @@ from factories import AgentFactory, ComplaintFactory, PropertyFactory, ResidentF
 from helpers import assert_history
 
 from complaints.exceptions import ComplaintError, FilingLimitReached
-from complaints.filing_limit import filing_limit_refusal
 from complaints.models import Channel, Complaint, Transition
 from complaints.services import complaint_create
+from complaints.services.filing_limit import filing_limit_refusal
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,86 @@
+"""Complaints and their lifecycle (SPEC §3); one module per part of the domain.
+
+    new --accept--> accepted --classify--> classified --dispatch--> dispatched
+    dispatched --dispatch--> dispatched              (re-dispatch to another team)
+    dispatched --handle--> handled --close--> closed --revisit--> revisited
+    handled|closed|revisited --reopen--> reopened --dispatch--> dispatched
+    new --withdraw--> withdrawn                      (resident, before acceptance)
+    new|accepted --merge--> merged                   (duplicate of another complaint)
+
+Transition methods only change fields in memory; `complaints.services` runs them,
+checks permissions, saves and records the history.
+"""
+
+from complaints.models.category import Category
+from complaints.models.complaint import (
+    REFERENCE_PATTERN,
+    REFERENCE_PREFIX,
+    RESIDENT_REOPEN_WINDOW,
+    Complaint,
+)
+from complaints.models.notification import Notification
+from complaints.models.photo import (
+    PHOTO_FOLDERS,
+    Photo,
+    photo_folder,
+    photo_upload_to,
+    thumbnail_upload_to,
+)
+from complaints.models.privacy import PersonalDataAccess
+from complaints.models.repeat import RepeatMember
+from complaints.models.sla import (
+    Breach,
+    Deadline,
+    Hold,
+    PropertySlaOverride,
+    SlaPolicy,
+    WorkdayOverride,
+)
+from complaints.models.snapshot import MonthlySnapshot
+from complaints.models.survey import Survey
+from complaints.models.vocabulary import (
+    ACCEPTED_OPEN_STATES,
+    AWAITING_RESPONSE_STATES,
+    CLOSED_STATES,
+    DISCARDED_STATES,
+    IN_PROGRESS_STATES,
+    OWNERLESS_STATES,
+    Channel,
+    Level,
+    State,
+    Transition,
+)
+
+__all__ = [
+    "ACCEPTED_OPEN_STATES",
+    "AWAITING_RESPONSE_STATES",
+    "CLOSED_STATES",
+    "DISCARDED_STATES",
+    "IN_PROGRESS_STATES",
+    "OWNERLESS_STATES",
+    "PHOTO_FOLDERS",
+    "REFERENCE_PATTERN",
+    "REFERENCE_PREFIX",
+    "RESIDENT_REOPEN_WINDOW",
+    "Breach",
+    "Category",
+    "Channel",
+    "Complaint",
+    "Deadline",
+    "Hold",
+    "Level",
+    "MonthlySnapshot",
+    "Notification",
+    "PersonalDataAccess",
+    "Photo",
+    "PropertySlaOverride",
+    "RepeatMember",
+    "SlaPolicy",
+    "State",
+    "Survey",
+    "Transition",
+    "WorkdayOverride",
+    "photo_folder",
+    "photo_upload_to",
+    "thumbnail_upload_to",
+]

@@ -1,0 +1,67 @@
+"""Notifications to residents and staff, each event sent once per recipient."""
+
+import builtins
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from complaints.models.complaint import Complaint
+
+
+class Notification(models.Model):
+    """An in-app notice, also delivered by e-mail (and SMS for urgent kinds).
+
+    `event_key` names the event; with the recipient it is unique, so an event is
+    never notified twice, however many sweeps run.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    kind = models.CharField(_("kind"), max_length=30)
+    event_key = models.CharField(_("event"), max_length=120)
+    complaint = models.ForeignKey(
+        Complaint,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("complaint"),
+    )
+    params = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "event_key"], name="notification_once_per_event"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            models.Index(
+                fields=["created_at"],
+                condition=Q(delivered_at__isnull=True),
+                name="notification_undelivered",
+            ),
+            models.Index(fields=["complaint", "kind"], name="notification_complaint_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @builtins.property
+    def text(self) -> str:
+        from complaints.notifications import notification_text
+
+        return notification_text(self)

@@ -1,0 +1,139 @@
+"""Filing a complaint: place, photos, emergency check, repeat link, filing limit, merge."""
+
+from collections.abc import Sequence
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from buildings.models import Building, Property, Resident, Unit
+from complaints import sla
+from complaints.emergency import is_suspected_emergency
+from complaints.exceptions import InvalidInput, NotAllowed
+from complaints.models import Category, Channel, Complaint, Level, Photo, Transition
+from complaints.notifications import event_key
+from complaints.repeats import repeat_members_refresh
+from complaints.services.base import RESIDENT_CHANNELS, complaint_save, refuse
+from complaints.services.filing_limit import filing_limit_refusal
+from complaints.services.notify import notify_managers
+from complaints.services.photos import photos_add
+from complaints.services.transitions import complaint_merge
+from staff.selectors import property_ids_visible_to
+
+
+def _resolve_place(
+    *, actor, property: Property | None, building: Building | None, unit: Unit | None
+) -> tuple[Property, Building | None, Unit | None]:
+    if unit is not None:
+        if building is not None and unit.building_id != building.pk:
+            raise InvalidInput(_("The unit is not in the chosen building."), field="unit")
+        building = unit.building
+    if building is not None:
+        if property is not None and building.property_id != property.pk:
+            raise InvalidInput(_("The building is not in the chosen property."), field="building")
+        property = building.property
+    if property is None:
+        raise InvalidInput(_("Choose a unit, a building or a property."), field="unit")
+    return property, building, unit
+
+
+@transaction.atomic
+def complaint_create(
+    *,
+    actor: AbstractBaseUser,
+    description: str,
+    channel: str = Channel.WEB,
+    category: Category | None = None,
+    property: Property | None = None,
+    building: Building | None = None,
+    unit: Unit | None = None,
+    location_text: str = "",
+    resident: Resident | None = None,
+    contact_name: str = "",
+    contact_phone: str = "",
+    preferred_contact_time: str = "",
+    photos: Sequence[UploadedFile] = (),
+    merge_into_id: int | None = None,
+) -> Complaint:
+    """File a new complaint.
+
+    A resident files for one of their own units or a common area of a building or
+    property they live in (web or app channel), at most the hourly number
+    (`filing_limit`; FilingLimitReached beyond it). Staff with `add_complaint` file on
+    behalf of anyone (phone, walk-in, paper, committee) within their properties.
+    Photos are stored as evidence. `category` is the filer's choice (optional); the agent
+    confirms or changes it when classifying. A category whose default level is I marks
+    the complaint a suspected emergency at once.
+
+    With `merge_into_id` (intake of a repeat) the new complaint is merged into that one
+    at once, by `complaint_merge`'s rules: both are saved or neither is.
+    """
+    description = description.strip()
+    if not description:
+        raise InvalidInput(_("Describe the problem."), field="description")
+    if category is not None and not category.is_active:
+        raise InvalidInput(_("This category is no longer in use."), field="category")
+    if channel not in Channel.values:
+        raise InvalidInput(_("Unknown channel."), field="channel")
+    property, building, unit = _resolve_place(
+        actor=actor, property=property, building=building, unit=unit
+    )
+    actor_resident = Resident.objects.filter(user=actor).first()
+    if actor_resident is not None and channel in RESIDENT_CHANNELS:
+        # The count is taken under a lock on the user's row, inside this transaction:
+        # submissions at once wait for each other and each counts the others.
+        refuse(filing_limit_refusal(actor, lock=True))
+    if actor.has_perm("complaints.add_complaint"):
+        if property.pk not in property_ids_visible_to(actor):
+            raise NotAllowed(_("This property is outside your scope."))
+        if resident is not None and not resident.units.filter(building__property=property).exists():
+            raise InvalidInput(_("This resident does not live in that property."), field="resident")
+    elif actor_resident is not None:
+        if channel not in RESIDENT_CHANNELS:
+            raise NotAllowed()
+        resident = actor_resident
+        my_units = Unit.objects.filter(residencies__resident=resident)
+        if unit is not None and not my_units.filter(pk=unit.pk).exists():
+            raise InvalidInput(_("You can only report problems in your own units."), field="unit")
+        if unit is None and not my_units.filter(building__property=property).exists():
+            raise InvalidInput(
+                _("You can only report common areas where you live."), field="building"
+            )
+    else:
+        raise NotAllowed()
+    if resident is not None:
+        contact_name = contact_name or resident.name
+        contact_phone = contact_phone or resident.phone
+    complaint = Complaint(
+        channel=channel,
+        property=property,
+        building=building,
+        unit=unit,
+        location_text=location_text.strip(),
+        description=description,
+        resident=resident,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        preferred_contact_time=preferred_contact_time,
+        created_by=actor,
+        category=category,
+        suspected_emergency=is_suspected_emergency(f"{description} {location_text}")
+        or (category is not None and category.default_level == Level.I),
+    )
+    sla.first_response_provisional(complaint)
+    complaint_save(complaint, actor=actor, transition=Transition.CREATE, reason="")
+    photos_add(complaint, {Photo.Step.EVIDENCE: photos}, actor=actor)
+    if complaint.suspected_emergency:
+        notify_managers(
+            complaint, kind="emergency", event_key=event_key("emergency", complaint.pk), leader=True
+        )
+    repeat_members_refresh(complaint, before=None)
+    if merge_into_id is not None:
+        complaint = complaint_merge(
+            complaint_id=complaint.pk,
+            actor=actor,
+            into_id=merge_into_id,
+            reason=_("Repeat of an open complaint, merged at intake"),
+        )
+    return complaint
