@@ -33,7 +33,7 @@ from buildings.models import Building, Property, Unit
 from complaints import sla
 from complaints.models import Breach, Channel, Complaint, Hold, Level, Notification, State
 from complaints.notifications import notification_build
-from complaints.workdays import add_working_days
+from complaints.sla.workdays import add_working_days
 from staff.models import Role, Team
 from staff.services import staff_create
 
@@ -351,7 +351,7 @@ class Seeder:
     def run(self) -> dict[str, int]:
         # Level III deadlines past the calendar's years fall back to Monday-Friday with a
         # warning: expected here, and not what is measured.
-        logging.getLogger("complaints.workdays").setLevel(logging.ERROR)
+        logging.getLogger("complaints.sla.workdays").setLevel(logging.ERROR)
         self._places()
         self._people()
         self._windows()

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import send_mail
 from django.db import connection, transaction
-from django.db.models import CharField, Expression, Value
+from django.db.models import CharField, Expression, OuterRef, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import translation
 from django.utils.module_loading import import_string
@@ -93,6 +93,16 @@ def event_key_expression(kind: str, *parts: Expression | str) -> Concat:
             Value(piece) if isinstance(piece, str) else Cast(piece, CharField())
             for piece in _event_key_pieces(kind, parts)
         )
+    )
+
+
+def already_notified(kind: str, suffix_field: str):
+    """Notifications of `kind` whose event key is "<kind>:<complaint id>:<suffix_field>" for
+    the outer complaint: a scan skips what it has already reported."""
+    return Notification.objects.filter(
+        complaint=OuterRef("pk"),
+        kind=kind,
+        event_key=event_key_expression(kind, OuterRef("pk"), OuterRef(suffix_field)),
     )
 
 

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from complaints import workdays
 from complaints.models import Level, WorkdayOverride
+from complaints.sla import workdays
 
 pytestmark = pytest.mark.django_db
 

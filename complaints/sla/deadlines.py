@@ -21,7 +21,7 @@ from complaints.models import (
     PropertySlaOverride,
     SlaPolicy,
 )
-from complaints.workdays import add_working_days
+from complaints.sla.workdays import add_working_days
 
 # Deadlines are watched only while someone still has to act on them.
 
