@@ -4,7 +4,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from complaints import report_admin  # noqa: F401  (registers the report pages)
 from complaints.models import (
     Breach,
     Category,
@@ -16,6 +15,7 @@ from complaints.models import (
     Survey,
     WorkdayOverride,
 )
+from complaints.reports import admin as reports_admin  # noqa: F401  (registers the report pages)
 from complaints.selectors import complaint_list_visible_to
 from complaints.services import notification_mark_read
 from complaints.workspace import ComplaintAdmin

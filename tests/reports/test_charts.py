@@ -3,7 +3,7 @@ proportional to their values, gaps where a value is missing."""
 
 import re
 
-from complaints.charts import bar_chart, line_chart
+from complaints.reports.charts import bar_chart, line_chart
 
 
 def test_bar_chart_scales_bars_and_escapes_labels():

@@ -10,8 +10,8 @@ from report_month import at
 
 from complaints import services
 from complaints.models import RepeatMember
-from complaints.report_admin import rules_text
 from complaints.reports import RULES, analysis_compute, red_black_compute
+from complaints.reports.wording import rules_text
 
 pytestmark = pytest.mark.django_db
 

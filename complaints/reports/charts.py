@@ -10,6 +10,9 @@ from collections.abc import Sequence
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from complaints.reports.tables import Kind, Table, dec
 
 WIDTH = 520
 BAR = 20
@@ -150,3 +153,49 @@ def _open(title: str, height: int) -> str:
         f'viewBox="0 0 {WIDTH} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
         f'font-family="sans-serif"><title>{escape(title)}</title>'
     )
+
+
+def red_black_charts(tables: dict[str, Table], data: dict) -> dict[str, str]:
+    ranked = [entry for entry in data["teams"] if entry["rank"] is not None]
+    return {
+        "teams": bar_chart(
+            [(entry["name"], dec(entry["score"])) for entry in ranked],
+            title=_("Team scores"),
+            decimals=1,
+            maximum=100,
+            marks=[entry["mark"] for entry in ranked],
+        )
+    }
+
+
+def analysis_charts(tables: dict[str, Table], data: dict) -> dict[str, str]:
+    return {
+        "categories": bar_chart(
+            [(row[0], row[1]) for row in tables["categories"].rows],
+            title=_("Complaints received by category"),
+        ),
+        "buildings": bar_chart(
+            [(row[0], row[1]) for row in tables["buildings"].rows[:15]],
+            title=_("Complaints received by building"),
+        ),
+        "handling": bar_chart(
+            [(row[0], row[2]) for row in tables["handling"].rows],
+            title=_("Mean handling time by category (hours)"),
+            unit=" h",
+            decimals=1,
+        ),
+        "levels": bar_chart(
+            [(row[0], row[3]) for row in tables["levels"].rows],
+            title=_("On-time rate by level"),
+            unit=" %",
+            decimals=1,
+            maximum=100,
+        ),
+        "trend": line_chart(
+            [(row[0], row[3]) for row in tables["trend"].rows],
+            title=_("Mean satisfaction by month"),
+        ),
+    }
+
+
+CHARTS = {Kind.RED_BLACK: red_black_charts, Kind.ANALYSIS: analysis_charts}
