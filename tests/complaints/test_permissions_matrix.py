@@ -23,7 +23,7 @@ from factories import (
 from complaints import services
 from complaints.exceptions import ComplaintNotFound, NotAllowed
 from complaints.models import Hold, State
-from complaints.workspace import ACTIONS, available_actions
+from complaints.admin.actions import ACTIONS, available_actions
 from staff.selectors import system_user
 
 pytestmark = pytest.mark.django_db
@@ -233,7 +233,7 @@ def test_transfer_form_offers_exactly_whom_the_service_accepts(walk, world, agen
     from factories import UserFactory
 
     from complaints.exceptions import InvalidInput
-    from complaints.forms import TransferForm
+    from complaints.admin.forms import TransferForm
 
     complaint = walk(State.ACCEPTED)
     no_admin = AgentFactory(properties=[prop])

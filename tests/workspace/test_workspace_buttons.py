@@ -6,7 +6,7 @@ from helpers import snapshot
 from workspace_helpers import act_url, buttons, change_url, messages, post_action
 
 from complaints.models import State
-from complaints.workspace import ACTIONS
+from complaints.admin.actions import ACTIONS
 
 pytestmark = pytest.mark.django_db
 

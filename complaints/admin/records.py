@@ -1,84 +1,16 @@
+"""What the SLA and the resident left behind, read-only and scoped: breaches, holds,
+surveys, and each user's own notifications."""
+
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from complaints.models import (
-    Breach,
-    Category,
-    Complaint,
-    Hold,
-    Notification,
-    PropertySlaOverride,
-    SlaPolicy,
-    Survey,
-    WorkdayOverride,
-)
-from complaints.reports import admin as reports_admin  # noqa: F401  (registers the report pages)
+from complaints.models import Breach, Hold, Notification, Survey
 from complaints.selectors import complaint_list_visible_to
 from complaints.services import notification_mark_read
-from complaints.workspace import ComplaintAdmin
-from staff.admin_scope import (
-    PropertyScopedAdmin,
-    ReadOnlyAdmin,
-    ReadOnlyHistoryAdmin,
-    ScopedAdmin,
-)
-
-
-@admin.register(Category)
-class CategoryAdmin(ScopedAdmin):
-    list_display = [
-        "code",
-        "name_zh_hans",
-        "name_en",
-        "parent",
-        "default_team_kind",
-        "default_level",
-        "needs_photos",
-        "is_active",
-    ]
-    list_filter = ["default_team_kind", "default_level", "needs_photos", "is_active"]
-    list_select_related = ("parent",)
-    search_fields = ["code", "name_zh_hans", "name_en"]
-    autocomplete_fields = ["parent"]
-
-
-admin.site.register(Complaint, ComplaintAdmin)
-
-
-@admin.register(SlaPolicy)
-class SlaPolicyAdmin(ReadOnlyHistoryAdmin, ScopedAdmin):
-    list_display = [
-        "level",
-        "first_response",
-        "on_site",
-        "resolve",
-        "resolve_working_days",
-        "max_hold",
-    ]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(PropertySlaOverride)
-class PropertySlaOverrideAdmin(ReadOnlyHistoryAdmin, PropertyScopedAdmin):
-    list_display = ["property", "level", "first_response", "on_site", "resolve"]
-    list_select_related = ("property",)
-    autocomplete_fields = ["property"]
-
-
-@admin.register(WorkdayOverride)
-class WorkdayOverrideAdmin(ScopedAdmin):
-    list_display = ["date", "is_workday", "name"]
-    list_filter = ["is_workday"]
-    date_hierarchy = "date"
-    search_fields = ["name"]
+from staff.admin_scope import ReadOnlyAdmin
 
 
 class ComplaintScopedReadOnlyAdmin(ReadOnlyAdmin):
@@ -183,10 +115,3 @@ class NotificationAdmin(ReadOnlyAdmin):
             )
             % {"count": count},
         )
-
-
-from complaints.models import PersonalDataAccess  # noqa: E402
-from complaints.privacy import resident_admin  # noqa: E402, F401  (registers the Resident admin)
-from complaints.privacy.admin import PersonalDataAccessAdmin  # noqa: E402
-
-admin.site.register(PersonalDataAccess, PersonalDataAccessAdmin)

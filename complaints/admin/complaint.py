@@ -1,0 +1,249 @@
+"""The staff workspace: the complaint admin with queues, SLA badges, action buttons,
+intake on behalf, bulk dispatch and CSV export. Every action calls a service; the views
+are in `views`, `intake` and `bulk`."""
+
+from django.contrib import admin
+from django.db.models import F
+from django.http import Http404
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from buildings.models import mask_phone
+from complaints import permissions, sla
+from complaints.admin.actions import available_actions
+from complaints.admin.bulk import BulkActionsMixin
+from complaints.admin.filters import QueueFilter, RepeatProblemFilter, TeamFilter
+from complaints.admin.inlines import BreachInline, HoldInline, PhotoInline
+from complaints.admin.intake import IntakeViewMixin
+from complaints.admin.status import deadline_status, sla_status
+from complaints.admin.views import ActionViewsMixin
+from complaints.models import Complaint, Deadline
+from complaints.repeats import repeat_linked
+from complaints.selectors import complaint_list_visible_to
+from staff.admin_scope import ReadOnlyHistoryAdmin, ScopedAdmin
+
+
+class ComplaintAdmin(
+    ActionViewsMixin, IntakeViewMixin, BulkActionsMixin, ReadOnlyHistoryAdmin, ScopedAdmin
+):
+    list_display = [
+        "reference_link",
+        "sla_badge",
+        "state",
+        "level",
+        "category",
+        "location_display",
+        "masked_contact",
+        "owner",
+        "team",
+        "created_at",
+    ]
+    list_display_links = None
+    list_filter = [
+        QueueFilter,
+        "state",
+        "level",
+        "channel",
+        ("property", admin.RelatedOnlyFieldListFilter),
+        ("team", TeamFilter),
+        RepeatProblemFilter,
+    ]
+    list_select_related = (
+        "property",
+        "building__property",
+        "unit__building__property",
+        "category__parent",
+        "owner",
+        "team__property",
+        "repeat",
+    )
+    list_per_page = 50
+    search_fields = ["=id", "description", "contact_name", "location_text", "unit__number"]
+    show_full_result_count = False
+    date_hierarchy = "created_at"
+    ordering = [F("next_due_at").asc(nulls_last=True), "-created_at"]
+    inlines = [PhotoInline, HoldInline, BreachInline]
+    actions = ["accept_selected", "dispatch_selected", "export_csv"]
+    history_list_display = ["transition", "state", "owner", "team"]
+    change_form_template = "admin/complaints/complaint/change_form.html"
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    ("state", "sla_detail"),
+                    "channel",
+                    ("property", "building", "unit"),
+                    "location_text",
+                    "description",
+                ]
+            },
+        ),
+        (
+            gettext_lazy("Resident"),
+            {"fields": ["resident", "contact_name", "masked_contact", "preferred_contact_time"]},
+        ),
+        (
+            gettext_lazy("Handling"),
+            {
+                "fields": [
+                    ("category", "level", "suspected_emergency"),
+                    ("owner", "team", "assignee"),
+                    "resolution_note",
+                    "close_reason",
+                    "revisit_note",
+                    "merged_into",
+                    "reopen_count",
+                ]
+            },
+        ),
+        (
+            gettext_lazy("Deadlines"),
+            {
+                "fields": [
+                    "sla_started_at",
+                    ("first_response_due", "on_site_due", "resolve_due"),
+                    ("on_site_at", "held_since", "held_until", "held_total"),
+                    "revisit_due_at",
+                ]
+            },
+        ),
+        (
+            gettext_lazy("Timestamps"),
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "created_at",
+                    "accepted_at",
+                    "classified_at",
+                    "dispatched_at",
+                    "handled_at",
+                    "closed_at",
+                    "revisited_at",
+                    "reopened_at",
+                    "withdrawn_at",
+                    "merged_at",
+                ],
+            },
+        ),
+    ]
+
+    class Media:
+        css = {"all": ["complaints/workspace.css"]}
+
+    def get_queryset(self, request):
+        return complaint_list_visible_to(request.user).select_related(*self.list_select_related)
+
+    def get_search_results(self, request, queryset, search_term):
+        # Residents and staff quote the reference (TS00000042), not the row id.
+        complaint_id = Complaint.parse_reference(search_term)
+        if complaint_id is not None:
+            return queryset.filter(pk=complaint_id), False
+        return super().get_search_results(request, queryset, search_term)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Every change goes through complaints.services: the page shows, the buttons act.
+        return [f.name for f in Complaint._meta.fields] + ["sla_detail", "masked_contact"]
+
+    def has_add_permission(self, request):
+        return request.user.has_perm("complaints.add_complaint")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_accept_permission(self, request) -> bool:
+        return request.user.has_perm("complaints.accept_complaint")
+
+    def has_dispatch_permission(self, request) -> bool:
+        return request.user.has_perm("complaints.dispatch_complaint")
+
+    # Columns
+
+    @admin.display(description=gettext_lazy("reference"), ordering="pk")
+    def reference_link(self, complaint: Complaint):
+        link = format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:complaints_complaint_change", args=[complaint.pk]),
+            complaint.reference,
+        )
+        if not hasattr(complaint, "repeat"):
+            return link
+        return format_html(
+            '{} <span class="pd-repeat" title="{}">{}</span>',
+            link,
+            _("Repeat problem: three or more about this place and category within 30 days"),
+            _("repeat"),
+        )
+
+    @admin.display(description=gettext_lazy("deadline"), ordering="next_due_at")
+    def sla_badge(self, complaint: Complaint):
+        status, words = sla_status(complaint, timezone.now())
+        if not status:
+            return "—"
+        return format_html('<span class="pd-sla pd-sla-{}">{}</span>', status, words)
+
+    @admin.display(description=gettext_lazy("SLA"))
+    def sla_detail(self, complaint: Complaint):
+        now = timezone.now()
+        rows = []
+        for times in sla.open_deadlines(complaint):
+            status, words = deadline_status(times, now)
+            rows.append((status, f"{Deadline(times.deadline).label}: {words}"))
+        if complaint.held_since is not None:
+            rows.append(("held", _("On hold")))
+        if not rows:
+            return "—"
+        return format_html_join(" ", '<span class="pd-sla pd-sla-{}">{}</span>', rows)
+
+    @admin.display(description=gettext_lazy("contact phone"))
+    def masked_contact(self, complaint: Complaint):
+        return mask_phone(complaint.contact_phone) if complaint.contact_phone else "—"
+
+    # Change page with action buttons
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/act/<str:action>/",
+                self.admin_site.admin_view(self.action_view),
+                name="complaints_complaint_act",
+            ),
+            path(
+                "<int:object_id>/reveal-phone/",
+                self.admin_site.admin_view(self.reveal_phone_view),
+                name="complaints_complaint_reveal_phone",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        complaint = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if complaint is not None:
+            extra_context["pd_actions"] = available_actions(complaint, request.user)
+            extra_context["pd_can_reveal"] = (
+                permissions.reveal_contact_refusal(complaint, request.user) is None
+            )
+            extra_context["pd_repeats"] = (
+                repeat_linked(
+                    property_id=complaint.property_id,
+                    unit_id=complaint.unit_id,
+                    building_id=complaint.building_id,
+                    category_id=complaint.category_id,
+                    around=complaint.created_at,
+                    exclude_id=complaint.pk,
+                )
+                & self.get_queryset(request)
+            )[:10]
+            member = getattr(complaint, "repeat", None)
+            extra_context["pd_repeat_since"] = member.since if member else None
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _get_complaint_or_404(self, request, object_id) -> Complaint:
+        complaint = self.get_object(request, str(object_id))
+        if complaint is None:
+            raise Http404
+        return complaint

@@ -1,0 +1,97 @@
+"""Intake on behalf (phone, walk-in, paper, committee): the add page of the complaint admin."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from complaints import services
+from complaints.admin import forms
+from complaints.exceptions import ComplaintError
+from complaints.repeats import repeat_linked
+from complaints.selectors import complaint_list_visible_to
+from staff.selectors import property_ids_visible_to
+
+
+class IntakeViewMixin:
+    """ComplaintAdmin's add page: an agent files what a resident reports."""
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        property_ids = property_ids_visible_to(request.user)
+        form_kwargs = {"admin_site": self.admin_site, "property_ids": property_ids}
+        repeats = None
+        if request.method == "POST":
+            form = forms.IntakeForm(request.POST, request.FILES, **form_kwargs)
+            if form.is_valid():
+                data = form.cleaned_data
+                place_building = data["unit"].building if data["unit"] else data["building"]
+                repeats = list(
+                    (
+                        repeat_linked(
+                            property_id=place_building.property_id,
+                            unit_id=data["unit"].pk if data["unit"] else None,
+                            building_id=place_building.pk,
+                            category_id=data["category"].pk if data["category"] else None,
+                            around=timezone.now(),
+                        )
+                        & complaint_list_visible_to(request.user)
+                    ).select_related("category")[:10]
+                )
+                merge_into = request.POST.get("merge_into", "")
+                if repeats and not data["confirmed"] and not merge_into:
+                    form.data = form.data.copy()
+                    form.data["confirmed"] = "1"
+                else:
+                    try:
+                        return self._intake_save(
+                            request, data, int(merge_into) if merge_into.isdigit() else None
+                        )
+                    except ComplaintError as error:
+                        # SPEC §7: keep what was typed and show the error at its field.
+                        field = getattr(error, "field", None)
+                        form.add_error(field if field in form.fields else None, error.message)
+        else:
+            form = forms.IntakeForm(**form_kwargs)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("New complaint on behalf of a resident"),
+            "form": form,
+            "repeats": repeats,
+            "media": self.media + form.media,
+            "add": True,
+        }
+        return TemplateResponse(request, "admin/complaints/complaint/intake.html", context)
+
+    def _intake_save(self, request, data, merge_into: int | None):
+        """Record the complaint and, when asked, merge it (the service does both or
+        neither)."""
+        complaint = services.complaint_create(
+            actor=request.user,
+            channel=data["channel"],
+            description=data["description"],
+            unit=data["unit"],
+            building=data["building"],
+            location_text=data["location_text"],
+            resident=data["resident"],
+            contact_name=data["contact_name"],
+            contact_phone=data["contact_phone"],
+            preferred_contact_time=data["preferred_contact_time"],
+            photos=data["photos"],
+            merge_into_id=merge_into,
+        )
+        if merge_into is None:
+            self.message_user(
+                request, _("%(reference)s recorded.") % {"reference": complaint.reference}
+            )
+            return redirect("admin:complaints_complaint_change", complaint.pk)
+        target = complaint.merged_into
+        self.message_user(
+            request,
+            _("%(reference)s recorded and merged into %(into)s.")
+            % {"reference": complaint.reference, "into": target.reference},
+        )
+        return redirect("admin:complaints_complaint_change", target.pk)
