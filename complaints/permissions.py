@@ -266,6 +266,11 @@ def action_refusal(
     return REFUSALS[action](complaint, user)
 
 
+def may(complaint: Complaint, action: str, user: AbstractBaseUser) -> bool:
+    """Whether a page should offer `action`: the service would not refuse it now."""
+    return action_refusal(complaint, action, user) is None
+
+
 # Reasons: acting on someone else's complaint is never silent
 
 

@@ -8,23 +8,23 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.exceptions import ComplaintNotFound
 from complaints.models import ACCEPTED_OPEN_STATES, Complaint, State
-from staff.models import Role
 from staff.selectors import property_ids_visible_to
 
 
 def complaint_list_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Complaint]:
     """The one visibility rule (SPEC §7), for every page, photo, export, report and API.
 
-    Staff see their properties' complaints, except handlers: they see their team's and
-    those assigned to them. A resident sees the complaints they filed.
+    Staff see their properties' complaints; without `view_property_complaints` (handlers,
+    staff/roles.py) only their team's and those assigned to them. A resident sees the
+    complaints they filed.
     """
     if not user.is_authenticated or not user.is_active:
         return Complaint.objects.none()
     staff = Q(property_id__in=property_ids_visible_to(user))
-    profile = getattr(user, "staff_profile", None)
-    if profile is not None and profile.role == Role.HANDLER and not user.is_superuser:
+    if not user.has_perm("complaints.view_property_complaints"):
+        profile = getattr(user, "staff_profile", None)
         mine = Q(assignee_id=user.pk)
-        if profile.team_id is not None:
+        if profile is not None and profile.team_id is not None:
             mine |= Q(team_id=profile.team_id)
         staff &= mine
     return Complaint.objects.filter(staff | Q(resident__user_id=user.pk))

@@ -21,6 +21,8 @@ VIEW_COMPLAINTS = [
     "complaints.view_breach",
     "complaints.view_hold",
 ]
+# Without it a member sees only their team's complaints and those assigned to them.
+VIEW_PROPERTY = "complaints.view_property_complaints"
 VIEW_SLA = [
     "complaints.view_slapolicy",
     "complaints.view_propertyslaoverride",
@@ -59,6 +61,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *VIEW_PLACES,
         *VIEW_STAFF,
         *VIEW_COMPLAINTS,
+        VIEW_PROPERTY,
         *VIEW_SLA,
         *MANAGE_RESIDENTS,
         *OWNER_ACTIONS,
@@ -70,11 +73,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "complaints.view_contact_phone",
     ],
     Role.HANDLER: HANDLER,
-    Role.TEAM_LEADER: [*HANDLER, *VIEW_STAFF, *VIEW_SLA, *OWNER_ACTIONS],
+    Role.TEAM_LEADER: [*HANDLER, VIEW_PROPERTY, *VIEW_STAFF, *VIEW_SLA, *OWNER_ACTIONS],
     Role.PROJECT_MANAGER: [
         *VIEW_PLACES,
         *VIEW_STAFF,
         *VIEW_COMPLAINTS,
+        VIEW_PROPERTY,
         *VIEW_SLA,
         *MANAGE_RESIDENTS,
         *OWNER_ACTIONS,
@@ -109,10 +113,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *VIEW_PLACES,
         *VIEW_STAFF,
         *VIEW_COMPLAINTS,
+        VIEW_PROPERTY,
         *VIEW_SLA,
         "complaints.view_monthlysnapshot",
     ],
     SYSTEM_ROLE: [
+        VIEW_PROPERTY,
         "complaints.add_complaint",
         "complaints.close_complaint",
         "complaints.override_owner",

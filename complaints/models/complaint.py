@@ -200,6 +200,10 @@ class Complaint(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
             ("transfer_complaint", _("Can transfer complaint ownership")),
             ("override_owner", _("Can act on complaints owned by others, with a reason")),
             ("view_contact_phone", _("Can see residents' full phone numbers")),
+            (
+                "view_property_complaints",
+                _("Can see every complaint of their properties, not only their team's"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

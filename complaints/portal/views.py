@@ -16,17 +16,16 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_fsm import has_transition_perm
 
 from buildings.models import Resident
-from complaints import services
+from complaints import permissions, services
 from complaints.exceptions import (
     ComplaintError,
     ComplaintNotFound,
     FilingLimitReached,
     InvalidInput,
 )
-from complaints.models import AWAITING_RESPONSE_STATES, Complaint, Notification, State
+from complaints.models import AWAITING_RESPONSE_STATES, Complaint, Notification, State, Transition
 from complaints.notifications import unread_count
 from complaints.portal import display
 from complaints.portal.forms import ComplaintForm, ReopenForm, SurveyForm, WithdrawForm
@@ -206,11 +205,11 @@ def complaint_submitted(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _actions(complaint: Complaint, user) -> dict[str, bool]:
-    """What the resident may do now, by the state machine's own rules."""
+    """What the resident may do now, by the rules the services apply."""
     return {
-        "can_withdraw": has_transition_perm(complaint.withdraw, user),
-        "can_confirm": has_transition_perm(complaint.close, user),
-        "can_reopen": has_transition_perm(complaint.reopen, user),
+        "can_withdraw": permissions.may(complaint, Transition.WITHDRAW, user),
+        "can_confirm": permissions.may(complaint, Transition.CLOSE, user),
+        "can_reopen": permissions.may(complaint, Transition.REOPEN, user),
         "not_fixed": complaint.state == State.HANDLED,
         "can_rate": display.survey_pending(complaint),
     }

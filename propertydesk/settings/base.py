@@ -104,7 +104,7 @@ def database_config() -> dict:
         }
     else:
         config["CONN_HEALTH_CHECKS"] = True
-        # JIT compilation costs more than it saves on these short report queries.
+        # JIT compilation costs more than it saves on these short queries (reports included).
         config["OPTIONS"] = {"options": "-c jit=off"}
     return config
 

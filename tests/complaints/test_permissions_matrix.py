@@ -21,9 +21,9 @@ from factories import (
 )
 
 from complaints import services
+from complaints.admin.actions import ACTIONS, available_actions
 from complaints.exceptions import ComplaintNotFound, NotAllowed
 from complaints.models import Hold, State
-from complaints.admin.actions import ACTIONS, available_actions
 from staff.selectors import system_user
 
 pytestmark = pytest.mark.django_db
@@ -232,8 +232,8 @@ def test_transfer_form_offers_exactly_whom_the_service_accepts(walk, world, agen
     from django.contrib.auth.models import Permission
     from factories import UserFactory
 
-    from complaints.exceptions import InvalidInput
     from complaints.admin.forms import TransferForm
+    from complaints.exceptions import InvalidInput
 
     complaint = walk(State.ACCEPTED)
     no_admin = AgentFactory(properties=[prop])

@@ -193,9 +193,15 @@ def test_system_user_exists():
 
 def test_system_group_holds_only_what_the_jobs_need():
     """The jobs file sensor alerts, close unconfirmed complaints and end holds of
-    complaints they do not own: nothing else (no accepting, dispatching, handling,
-    reopening, transferring, seeing phone numbers or even viewing in the admin)."""
-    assert codenames(SYSTEM_ROLE) == {"add_complaint", "close_complaint", "override_owner"}
+    complaints they do not own, of every property: nothing else (no accepting,
+    dispatching, handling, reopening, transferring, seeing phone numbers or even viewing
+    in the admin)."""
+    assert codenames(SYSTEM_ROLE) == {
+        "add_complaint",
+        "close_complaint",
+        "override_owner",
+        "view_property_complaints",
+    }
 
 
 def test_system_user_reaches_every_property(prop, other_prop):

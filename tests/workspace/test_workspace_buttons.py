@@ -5,8 +5,8 @@ import pytest
 from helpers import snapshot
 from workspace_helpers import act_url, buttons, change_url, messages, post_action
 
-from complaints.models import State
 from complaints.admin.actions import ACTIONS
+from complaints.models import State
 
 pytestmark = pytest.mark.django_db
 

@@ -3,6 +3,7 @@ handler sees only their team's complaints, phone numbers are masked everywhere a
 reveal is logged."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from workspace_helpers import (
     MASKED,
     PHONE,
@@ -88,6 +89,17 @@ def test_handler_list_shows_only_their_teams_complaints(client, by_team, handler
 
     assert engineering == [by_team["engineering"].reference]
     assert environment == [by_team["environment"].reference]
+
+
+def test_the_team_rule_follows_the_permission_not_the_role_name(client, by_team, env_handler):
+    """Granted `view_property_complaints` (which handlers lack, staff/roles.py), the
+    environment handler lists the property's complaints; without it, only the team's."""
+    env_handler.user_permissions.add(Permission.objects.get(codename="view_property_complaints"))
+    client.force_login(env_handler)
+
+    listed = references(client.get(admin_url("complaints_complaint_changelist")))
+
+    assert sorted(listed) == sorted(c.reference for c in by_team.values())
 
 
 def test_handler_cannot_open_another_teams_complaint(client, by_team, env_handler):
