@@ -4,10 +4,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from complaints import clock
+from complaints.models.vocabulary import Transition
 
 
 class TransitionHistoryModel(models.Model):
-    transition = models.CharField(_("transition"), max_length=30, blank=True)
+    transition = models.CharField(
+        _("transition"), max_length=30, blank=True, choices=Transition.choices
+    )
 
     class Meta:
         abstract = True

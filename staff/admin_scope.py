@@ -7,6 +7,7 @@ from django.contrib.admin.filters import SimpleListFilter
 from django.contrib.admin.utils import unquote
 from simple_history.admin import SimpleHistoryAdmin
 
+from staff.history import ReadableChanges, column_text, field_label, moment_text, value_text
 from staff.selectors import property_path, scoped_to_properties
 
 # What the admin's own list filters and date hierarchy append to a declared field.
@@ -120,4 +121,20 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
         # to the history table: refuse what the change page would refuse.
         if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        return super().history_view(request, object_id, extra_context)
+        history_model = self.model.history.model
+        headers = [field_label(history_model, name) for name in self.history_list_display]
+        return super().history_view(
+            request, object_id, {**(extra_context or {}), "history_headers": headers}
+        )
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableChanges(self.model, historical_record)
+
+    def set_history_delta_changes(self, request, historical_records, **kwargs):
+        super().set_history_delta_changes(request, historical_records, **kwargs)
+        for record in historical_records:
+            record.readable_columns = [
+                column_text(record, name) for name in self.history_list_display
+            ]
+            record.readable_date = moment_text(record.history_date)
+            record.readable_user = value_text(None, record.history_user)
