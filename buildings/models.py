@@ -25,6 +25,12 @@ class Property(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     city = models.CharField(_("city"), max_length=50)
     address = models.CharField(_("address"), max_length=200, blank=True)
+    duty_phone = models.CharField(
+        _("24-hour duty phone"),
+        max_length=30,
+        blank=True,
+        help_text=_("Shown to residents on the complaint form for emergencies."),
+    )
 
     history = HistoricalRecords()
 

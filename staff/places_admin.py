@@ -10,7 +10,7 @@ from staff.admin_scope import PropertyScopedAdmin, ReadOnlyHistoryAdmin
 
 @admin.register(Property)
 class PropertyAdmin(ReadOnlyHistoryAdmin, PropertyScopedAdmin):
-    list_display = ["name", "kind", "city", "address"]
+    list_display = ["name", "kind", "city", "address", "duty_phone"]
     list_filter = ["kind", "city"]
     search_fields = ["name", "city", "address"]
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from complaints import sla
 from complaints.models import CLOSED_STATES, Complaint, Deadline, Photo, State, Survey, Transition
+from complaints.portal.forms import STARS
 from staff.selectors import is_system_user, user_display_name
 
 STATE_WORDS = {
@@ -252,3 +253,8 @@ def timeline(complaint: Complaint) -> list[TimelineEntry]:
         if target is not None:
             target.photos.append(photo)
     return [entry for _transition, entry in entries]
+
+
+def score_words(score: int) -> str:
+    """A survey score as the resident gave it ("4 stars: good"); any other as N / 100."""
+    return str(dict(STARS).get(score, f"{score} / 100"))

@@ -80,6 +80,9 @@ class ComplaintForm(forms.Form):
         )
         buildings = {unit.building_id: unit.building for unit in units}
         properties = {unit.building.property_id: unit.building.property for unit in units}
+        self.duty_phones = [
+            (prop.name, prop.duty_phone) for prop in properties.values() if prop.duty_phone
+        ]
         self._places: dict[str, dict] = {}
         homes, common = [], []
         for unit in units:

@@ -2,6 +2,7 @@
 domain errors into field errors or messages. A complaint of someone else is a 404."""
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from functools import wraps
 
 from django.conf import settings
@@ -46,6 +47,49 @@ def _resident_of(user) -> Resident | None:
     if not user.is_authenticated:
         return None
     return Resident.objects.filter(user=user).first()
+
+
+DRAFT_SESSION_KEY = "portal_draft"
+DRAFT_MINUTES = 60
+
+
+def keeps_draft(*fields: str) -> Callable:
+    """A form posted after the resident was signed out (in another tab, or by time) is
+    kept in the session, and offered again on the same page once they are back."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if request.method == "POST" and not request.user.is_authenticated:
+                request.session[DRAFT_SESSION_KEY] = {
+                    "path": request.path,
+                    "saved_at": timezone.now().isoformat(),
+                    "data": {name: request.POST.get(name, "") for name in fields},
+                }
+                messages.info(
+                    request,
+                    _(
+                        "You were signed out, so the complaint was not sent yet. Sign in "
+                        "again: what you wrote is kept (add the photos again)."
+                    ),
+                )
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def draft_take(request: HttpRequest) -> dict | None:
+    """The draft kept for this page by `keeps_draft`, once, if it is recent."""
+    draft = request.session.get(DRAFT_SESSION_KEY)
+    if not draft or draft.get("path") != request.path:
+        return None
+    del request.session[DRAFT_SESSION_KEY]
+    saved_at = datetime.fromisoformat(draft["saved_at"])
+    if timezone.now() - saved_at > timedelta(minutes=DRAFT_MINUTES):
+        return None
+    return {name: value for name, value in draft["data"].items() if value}
 
 
 def resident_required(view: Callable) -> Callable:
@@ -149,6 +193,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@keeps_draft("place", "category", "description", "location_text", "preferred_contact_time")
 @resident_required
 def complaint_new(request: HttpRequest) -> HttpResponse:
     """File a complaint; at most the hourly number per resident."""
@@ -188,7 +233,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
                 request, _("For your safety the photos were not kept: add them again.")
             )
     else:
-        form = ComplaintForm(resident=request.resident)
+        form = ComplaintForm(initial=draft_take(request), resident=request.resident)
     return render(
         request, "portal/complaint_form.html", _base_context(request, form=form), status=status
     )
@@ -229,6 +274,12 @@ def _detail(request: HttpRequest, complaint: Complaint, *, status: int = 200, **
         else [],
         timeline=display.timeline(complaint),
         survey=latest_survey,
+        survey_words={
+            name: display.score_words(getattr(latest_survey, name))
+            for name in ("solved", "speed", "attitude")
+        }
+        if latest_survey
+        else {},
         reopen_form=forms.get("reopen_form") or ReopenForm(),
         withdraw_form=forms.get("withdraw_form") or WithdrawForm(),
         **_actions(complaint, request.user),

@@ -406,3 +406,15 @@ def test_resident_with_two_homes_chooses(resident_client, resident, complaint_fo
     resident.residencies.create(unit=second, relation="tenant")
     resident_client.post(new_url(), complaint_form(place=f"unit:{second.pk}"))
     assert only_complaint().unit == second
+
+
+def test_the_emergency_note_gives_the_propertys_duty_phone(resident_client, prop):
+    """The form's emergency note says whom to call: the property's 24-hour duty phone."""
+    prop.duty_phone = "0571-8888 0000"
+    prop.save()
+
+    content = resident_client.get(new_url()).content.decode()
+
+    assert 'href="tel:0571-88880000"' in content
+    assert "0571-8888 0000</a>" in content
+    assert "Lakeside Garden" in content

@@ -38,6 +38,9 @@ def test_resident_rates_a_closed_complaint(resident_client, walk, now):
     assert "Thank you for your rating!" in content
     assert "Your rating" in content
     assert "Rate our service" not in content
+    assert content.count("5 stars: excellent") == 2
+    assert "4 stars: good" in content
+    assert "/ 100" not in content
 
 
 def test_second_rating_is_refused(resident_client, walk):
