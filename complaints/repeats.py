@@ -57,8 +57,12 @@ def repeat_linked(
     at `around` (or about to be filed, at intake), newest first.
 
     Without a category (not classified yet) nothing is linked yet: the complaints about
-    the same place within REPEAT_WINDOW, of any category, are returned instead, as the
-    candidates it would be linked with once classified like them."""
+    the same unit or building within REPEAT_WINDOW, of any category, are returned
+    instead, as the candidates it would be linked with once classified like them. An
+    estate-wide complaint without a category has none: everything else estate-wide in
+    those weeks would be listed, about anything."""
+    if category_id is None and building_id is None and unit_id is None:
+        return Complaint.objects.none()
     queryset = Complaint.objects.filter(
         property_id=property_id,
         building_id=building_id,

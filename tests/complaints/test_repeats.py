@@ -14,7 +14,7 @@ from factories import CategoryFactory, ResidentFactory, UnitFactory
 
 from complaints import services
 from complaints.models import Channel, Complaint, RepeatMember
-from complaints.repeats import repeat_members_rebuild
+from complaints.repeats import repeat_linked, repeat_members_rebuild
 
 pytestmark = pytest.mark.django_db
 
@@ -230,3 +230,26 @@ def test_two_complaints_filed_at_once_complete_a_problem(time_machine, now, agen
 
     assert all(isinstance(outcome, Complaint) for outcome in outcomes), outcomes
     assert set(members()) == {first.pk, *(outcome.pk for outcome in outcomes)}
+
+
+def test_an_estate_wide_complaint_without_a_category_has_no_same_place_candidates(
+    now, resident, prop, building, category, other_category
+):
+    """Estate-wide and not classified yet, a complaint would list everything else filed
+    estate-wide in those weeks; it lists nothing. In a building it lists the building's."""
+    in_building = services.complaint_create(
+        actor=resident.user, description="Lobby light", building=building, category=category
+    )
+    estate_wide = [
+        services.complaint_create(
+            actor=resident.user, description=text, property=prop, category=kind
+        )
+        for text, kind in [("Parking gate", category), ("Lawn not mown", other_category)]
+    ]
+
+    def linked(**place):
+        return list(repeat_linked(property_id=prop.pk, category_id=None, around=now, **place))
+
+    assert linked(building_id=None, unit_id=None) == []
+    assert linked(building_id=building.pk, unit_id=None) == [in_building]
+    assert len(estate_wide) == 2
