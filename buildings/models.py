@@ -123,8 +123,12 @@ class Residency(models.Model):
         TENANT = "tenant", _("Tenant")
         FAMILY = "family", _("Family member")
 
-    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="residencies")
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="residencies")
+    resident = models.ForeignKey(
+        Resident, on_delete=models.CASCADE, related_name="residencies", verbose_name=_("resident")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="residencies", verbose_name=_("unit")
+    )
     relation = models.CharField(_("relation"), max_length=10, choices=Relation.choices)
 
     class Meta:

@@ -260,6 +260,8 @@ class Complaint(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         place = str(self.unit or self.building or self.property)
         return f"{place} · {self.location_text}" if self.location_text else place
 
+    location_display.fget.short_description = _("location")
+
     def within_resident_reopen_window(self, now: datetime | None = None) -> bool:
         if self.state not in CLOSED_STATES or self.closed_at is None:
             return False

@@ -244,7 +244,7 @@ def q_cluster_config() -> dict:
         "retry": 120,
         "max_attempts": 3,
         "catch_up": False,
-        "label": "Django Q2",
+        "label": _("Scheduled jobs"),
     }
     redis_url = os.environ.get("Q_REDIS_URL")
     if redis_url:
