@@ -1,0 +1,154 @@
+"""The job cluster of the past: the scheduled jobs of `complaints.tasks`, run at past
+moments while the stories are told, so that warnings, breaches, escalations,
+auto-confirmations, survey invitations, revisit reminders and deliveries are the jobs'
+own work.
+
+A real cluster runs each job at every tick of its schedule (`complaints.schedules`:
+every minute, every ten minutes). Most ticks find nothing to do, so only the ticks that
+can find something are run: the first tick at or after the earliest moment a job waits
+for, read from the column it watches (the sweep's own `sla_next_at`, a new complaint's
+first-response deadline, a closing plus the survey delay, ...). Running a job at a tick
+where it finds nothing changes nothing, so the outcome is the running cluster's.
+
+The watches restate the jobs' conditions as moments, no more precisely than needed: a
+watch that wakes a job too early only costs a run. One that missed a condition would
+leave its work undone, which tests/demo notices (every breach, notification and survey
+invitation must come from a run).
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.db.models import Min, Model, Q
+
+from complaints import clock, tasks
+from complaints.models import (
+    CLOSED_STATES,
+    IN_PROGRESS_STATES,
+    Complaint,
+    Notification,
+    State,
+)
+from complaints.schedules import SCHEDULES
+from complaints.services import settings_duration
+
+TICKS_FROM = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Watch:
+    """What a job waits for: the earliest `column` (plus the `delay` setting) of the
+    rows matching `condition`."""
+
+    model: type[Model]
+    column: str
+    condition: Q
+    delay: str = ""  # a duration of services.settings_duration
+
+    def waited(self, since: datetime) -> tuple[Q, timedelta]:
+        delay = settings_duration(self.delay) if self.delay else timedelta()
+        return self.condition & Q(**{f"{self.column}__gte": since - delay}), delay
+
+
+# Each job of complaints.tasks the demo runs, and what it waits for.
+WATCHES = {
+    # The sweep's own schedule: when it next has something to do for a complaint.
+    "sla_sweep": Watch(Complaint, "sla_next_at", Q(state__in=IN_PROGRESS_STATES)),
+    "ownership_guard": Watch(Complaint, "first_response_due", Q(state=State.NEW)),
+    "notifications_deliver_task": Watch(Notification, "created_at", Q(delivered_at__isnull=True)),
+    "auto_confirm": Watch(
+        Complaint, "handled_at", Q(state=State.HANDLED), delay="CONFIRMATION_WINDOW"
+    ),
+    "survey_dispatch": Watch(
+        Complaint,
+        "closed_at",
+        Q(state__in=CLOSED_STATES, resident__isnull=False),
+        delay="SURVEY_AFTER",
+    ),
+    "revisit_queue": Watch(Complaint, "revisit_due_at", Q(state=State.CLOSED)),
+}
+
+
+def tick_at_or_after(moment: datetime, every: timedelta, *, strictly: bool = False) -> datetime:
+    """The first tick of a job run every `every` at (or strictly after) `moment`; ticks
+    fall on whole multiples of the period: whole minutes, whole ten minutes."""
+    count, rest = divmod(moment - TICKS_FROM, every)
+    if rest or strictly:
+        count += 1
+    return TICKS_FROM + count * every
+
+
+@dataclass
+class Job:
+    name: str
+    every: timedelta
+    watch: Watch
+    last_run: datetime
+
+    def next_run(self, waited: datetime | None) -> datetime | None:
+        """The tick that serves `waited`, and never the last run's again."""
+        if waited is None:
+            return None
+        return max(
+            tick_at_or_after(waited, self.every),
+            tick_at_or_after(self.last_run, self.every, strictly=True),
+        )
+
+
+class DroppedMessages:
+    """The SMS backend while the demo's past is delivered: its people are made up."""
+
+    def send(self, *, phone: str, text: str) -> None:
+        pass
+
+
+class Cluster:
+    """Runs the jobs at the ticks where they can find something to do, each with its
+    `now` and the domain clock set to the tick, so the services they call (auto-confirm
+    closes through `complaint_close`) stamp that moment too."""
+
+    def __init__(self, *, since: datetime) -> None:
+        periods = {
+            function.removeprefix("complaints.tasks."): every
+            for _name, function, every in SCHEDULES
+            if isinstance(every, int)
+        }
+        self.jobs = [
+            Job(name, timedelta(minutes=periods[name]), watch, last_run=since)
+            for name, watch in WATCHES.items()
+        ]
+        self._waited_now: dict[str, datetime | None] | None = None
+
+    def changed(self) -> None:
+        """Something the jobs watch may have changed: look again before the next tick."""
+        self._waited_now = None
+
+    def _waited(self) -> dict[str, datetime | None]:
+        """What each job waits for since its last run: one query per model watched."""
+        result: dict[str, datetime | None] = {}
+        for model in dict.fromkeys(job.watch.model for job in self.jobs):
+            jobs = [job for job in self.jobs if job.watch.model is model]
+            aggregates, delays = {}, {}
+            for job in jobs:
+                condition, delays[job.name] = job.watch.waited(job.last_run)
+                aggregates[job.name] = Min(job.watch.column, filter=condition)
+            for name, earliest in model.objects.aggregate(**aggregates).items():
+                result[name] = earliest + delays[name] if earliest else None
+        return result
+
+    def run_next(self, *, until: datetime) -> datetime | None:
+        """Run the jobs due at the next tick, if it comes no later than `until`; the tick."""
+        if self._waited_now is None:
+            self._waited_now = self._waited()
+        waited = self._waited_now
+        due = {job.name: job.next_run(waited[job.name]) for job in self.jobs}
+        tick = min((moment for moment in due.values() if moment is not None), default=None)
+        if tick is None or tick > until:
+            return None
+        with clock.at(tick):
+            for job in self.jobs:
+                if due[job.name] == tick:
+                    getattr(tasks, job.name)(now=tick)
+                    job.last_run = tick
+        self.changed()
+        return tick
