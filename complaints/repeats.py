@@ -186,7 +186,7 @@ def _refresh_around(key: Key, moment: datetime) -> None:
 def repeat_members_rebuild(*, property_id: int | None = None) -> int:
     """Recount every repeat problem (of one property, or all), locked against the
     services' refreshes; returns the number of members. For data written around the
-    services (the demo's back-dated history, imports)."""
+    services (imports)."""
     complaints = Complaint.objects.all()
     properties = Property.objects.order_by("pk")
     if property_id is not None:

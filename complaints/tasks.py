@@ -47,7 +47,8 @@ def auto_confirm(*, now: datetime | None = None) -> int:
         state=State.HANDLED, handled_at__lte=cutoff
     ).values_list("pk", flat=True)[:CHUNK_SIZE]:
         try:
-            complaint_close(complaint_id=complaint_id, actor=system, reason="auto-confirmed")
+            with clock.at(now):
+                complaint_close(complaint_id=complaint_id, actor=system, reason="auto-confirmed")
         except ComplaintError as error:
             logger.info("Auto-confirm skipped complaint %s: %s", complaint_id, error)
         else:

@@ -13,12 +13,14 @@ PROPERTIES = {
         "kind": Property.Kind.RESIDENTIAL,
         "city": "杭州",
         "address": "浙江省杭州市西湖区文一西路 588 号",
+        "duty_phone": "0571-8851 2000",
     },
     P2: {
         "name": "金融港商业中心",
         "kind": Property.Kind.COMMERCIAL,
         "city": "杭州",
         "address": "浙江省杭州市滨江区江南大道 3850 号",
+        "duty_phone": "0571-8677 3850",
     },
 }
 # There is no building 4 (四 sounds like 死), as in many real estates.

@@ -1,8 +1,7 @@
 """Batch writes of the jobs: many locked complaints at once, with what the single-row
 services record for each — history rows (django-simple-history's bulk_history_create)
 and notifications. Apart from anonymisation blanking copied contact details
-(complaints.privacy.services) and the demo's back-dating, `queryset.update()` on
-complaints appears only here."""
+(complaints.privacy.services), `queryset.update()` on complaints appears only here."""
 
 from datetime import datetime
 

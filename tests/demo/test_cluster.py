@@ -2,9 +2,9 @@
 they have something to do."""
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import SHANGHAI
 
 from complaints import clock
 from complaints.demo.cluster import Cluster, tick_at_or_after
@@ -19,7 +19,7 @@ MINUTE, TEN_MINUTES = timedelta(minutes=1), timedelta(minutes=10)
 def test_a_tick_is_the_first_whole_period_at_or_after_a_moment():
     """Ticks fall on whole minutes (or ten minutes); a moment on a tick is its own tick
     unless a tick strictly after it is asked for."""
-    moment = datetime(2025, 3, 10, 9, 31, 30, tzinfo=SHANGHAI)
+    moment = datetime(2025, 3, 10, 9, 31, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
     assert tick_at_or_after(moment, MINUTE) == moment.replace(minute=32, second=0)
     assert tick_at_or_after(moment, TEN_MINUTES) == moment.replace(minute=40, second=0)
     on_tick = moment.replace(minute=40, second=0)
