@@ -20,7 +20,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Permission
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed, has_transition_perm
 
 from complaints.exceptions import (
@@ -39,25 +38,6 @@ from complaints.models import (
     Transition,
 )
 from staff.selectors import is_system_user, user_display_name
-
-ACTION_LABELS = {
-    Transition.CREATE: gettext_lazy("submit"),
-    Transition.ACCEPT: gettext_lazy("accept"),
-    Transition.CLASSIFY: gettext_lazy("classify"),
-    Transition.DISPATCH: gettext_lazy("dispatch"),
-    Transition.HANDLE: gettext_lazy("mark as handled"),
-    Transition.CLOSE: gettext_lazy("close"),
-    Transition.REVISIT: gettext_lazy("record the revisit"),
-    Transition.REOPEN: gettext_lazy("reopen"),
-    Transition.WITHDRAW: gettext_lazy("withdraw"),
-    Transition.MERGE: gettext_lazy("merge"),
-    Transition.TRANSFER: gettext_lazy("transfer ownership"),
-    Transition.SET_LEVEL: gettext_lazy("change the level"),
-    Transition.HOLD: gettext_lazy("put on hold"),
-    Transition.RESUME: gettext_lazy("resume"),
-    Transition.ON_SITE: gettext_lazy("record arrival on site"),
-    Transition.SURVEY: gettext_lazy("rate the service"),
-}
 
 TRANSITIONS = (
     Transition.ACCEPT,
@@ -78,7 +58,7 @@ OWNER_PERMISSION = "complaints.accept_complaint"
 def wrong_state(complaint: Complaint, action: str) -> WrongState:
     return WrongState(
         _("Cannot %(action)s: the complaint is now “%(state)s”.")
-        % {"action": ACTION_LABELS[action], "state": complaint.get_state_display()}
+        % {"action": Transition(action).label, "state": complaint.get_state_display()}
     )
 
 

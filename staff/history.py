@@ -41,7 +41,7 @@ def value_text(field: models.Field | None, value: Any) -> str:
     if isinstance(value, get_user_model()):
         return user_display_name(value)
     if field is not None and field.choices:
-        return str(dict(field.flatchoices).get(value, value))
+        return capfirst(str(dict(field.flatchoices).get(value, value)))
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, datetime):

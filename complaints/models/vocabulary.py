@@ -38,22 +38,22 @@ class Transition(models.TextChoices):
     """A lifecycle transition or another recorded change: the name on each history row,
     and the action that permissions and services check."""
 
-    CREATE = "create"
-    ACCEPT = "accept"
-    CLASSIFY = "classify"
-    SET_LEVEL = "set_level"
-    DISPATCH = "dispatch"
-    HANDLE = "handle"
-    CLOSE = "close"
-    REVISIT = "revisit"
-    REOPEN = "reopen"
-    WITHDRAW = "withdraw"
-    MERGE = "merge"
-    TRANSFER = "transfer"
-    HOLD = "hold"
-    RESUME = "resume"
-    ON_SITE = "on_site"
-    SURVEY = "survey"
+    CREATE = "create", _("submit")
+    ACCEPT = "accept", _("accept")
+    CLASSIFY = "classify", _("classify")
+    SET_LEVEL = "set_level", _("change the level")
+    DISPATCH = "dispatch", _("dispatch")
+    HANDLE = "handle", _("mark as handled")
+    CLOSE = "close", _("close")
+    REVISIT = "revisit", _("record the revisit")
+    REOPEN = "reopen", _("reopen")
+    WITHDRAW = "withdraw", _("withdraw")
+    MERGE = "merge", _("merge")
+    TRANSFER = "transfer", _("transfer ownership")
+    HOLD = "hold", _("put on hold")
+    RESUME = "resume", _("resume")
+    ON_SITE = "on_site", _("record arrival on site")
+    SURVEY = "survey", _("rate the service")
 
 
 class Level(models.IntegerChoices):

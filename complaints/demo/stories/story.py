@@ -3,26 +3,27 @@ the steps it can take on the way."""
 
 from dataclasses import dataclass
 
-from complaints.models import State
+from complaints.models import State, Transition
 
-# The steps of a story, each taken through one service by the person who would take it.
-ACCEPT, CLASSIFY, MISROUTE, DISPATCH, TRANSFER, ON_SITE = (
-    "accept",
-    "classify",
-    "misroute",
-    "dispatch",
-    "transfer",
-    "on_site",
+# The steps of a story, each taken through one service by the person who would take it:
+# the transitions by their own names, and a first dispatch to the wrong team.
+ACCEPT, CLASSIFY, DISPATCH, TRANSFER, ON_SITE = (
+    Transition.ACCEPT,
+    Transition.CLASSIFY,
+    Transition.DISPATCH,
+    Transition.TRANSFER,
+    Transition.ON_SITE,
 )
 HANDLE, CLOSE, SURVEY, REVISIT, REOPEN, WITHDRAW, MERGE = (
-    "handle",
-    "close",
-    "survey",
-    "revisit",
-    "reopen",
-    "withdraw",
-    "merge",
+    Transition.HANDLE,
+    Transition.CLOSE,
+    Transition.SURVEY,
+    Transition.REVISIT,
+    Transition.REOPEN,
+    Transition.WITHDRAW,
+    Transition.MERGE,
 )
+MISROUTE = "misroute"
 # Not a service call: the auto-confirm job closed the complaint before this moment.
 AUTO_CONFIRMED = "auto_confirmed"
 
