@@ -1,7 +1,7 @@
 """Filing a complaint: place, photos, emergency check, repeat link, filing limit, merge;
 and staff intake, which files it and takes it on in one step."""
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -242,7 +242,7 @@ def complaint_take_in(
 
 
 @contextmanager
-def _refused_as(message: str):
+def _refused_as(message: str) -> Iterator[None]:
     """Say which step of the intake the actor may not take (the rule stays the step's)."""
     try:
         yield
