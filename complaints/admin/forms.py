@@ -181,7 +181,12 @@ STAFF_CHANNELS = [
 
 
 class IntakeForm(forms.Form):
-    """A complaint taken by phone, at the desk, from paper or from the residents' committee."""
+    """A complaint taken by phone, at the desk, from paper or from the residents' committee.
+
+    The agent taking it becomes its owner (complaint_take_in); with a category it is
+    classified at once, with a team dispatched too. `confirmed` and `merge_into` come only
+    from the repeat warning's buttons ("Save anyway", "Merge into …"), never from an input.
+    """
 
     channel = forms.ChoiceField(label=_("Channel"), choices=STAFF_CHANNELS)
     resident = forms.ModelChoiceField(
@@ -196,9 +201,29 @@ class IntakeForm(forms.Form):
     )
     location_text = forms.CharField(label=_("Location"), required=False, max_length=200)
     category = forms.ModelChoiceField(
-        label=_("Category (for the repeat check)"),
+        label=_("Category"),
         queryset=Category.objects.filter(is_active=True),
         required=False,
+        help_text=_(
+            "Checks for repeats, and classifies the complaint at once. Leave it empty to "
+            "classify later."
+        ),
+    )
+    level = forms.TypedChoiceField(
+        label=_("Level"),
+        choices=[("", _("The category's default")), *Level.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    team = forms.ModelChoiceField(
+        label=_("Team"),
+        queryset=Team.objects.none(),
+        required=False,
+        help_text=_("Dispatches it at once (needs a category)."),
+    )
+    assignee = forms.ModelChoiceField(
+        label=_("Person"), queryset=get_user_model().objects.none(), required=False
     )
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}))
     contact_name = forms.CharField(label=_("Contact name"), required=False, max_length=50)
@@ -208,6 +233,7 @@ class IntakeForm(forms.Form):
     )
     photos = PhotosField(label=_("Photos"))
     confirmed = forms.BooleanField(widget=forms.HiddenInput, required=False)
+    merge_into = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def __init__(self, *args, admin_site, property_ids, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -224,6 +250,11 @@ class IntakeForm(forms.Form):
                 Complaint._meta.get_field(name), admin_site, attrs={"class": "pd-wide-select"}
             )
             field.queryset = queryset  # also gives the new widget its choices
+        teams = Team.objects.filter(property_id__in=property_ids).select_related("property")
+        self.fields["team"].queryset = teams
+        self.fields["assignee"].queryset = get_user_model().objects.filter(
+            staff_profile__team__in=teams, is_active=True
+        )
 
     def clean(self):
         data = super().clean()

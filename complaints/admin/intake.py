@@ -1,4 +1,10 @@
-"""Intake on behalf (phone, walk-in, paper, committee): the add page of the complaint admin."""
+"""Intake on behalf (phone, walk-in, paper, committee): the add page of the complaint admin.
+
+The agent taking the complaint becomes its owner and keeps the category, level and team
+they chose, in one service call (`complaint_take_in`). Before saving, a repeat of the
+same place (and category) is a warning, not an error: the page lists the linked
+complaints with "Save anyway" and one "Merge into …" button each, all submit buttons of
+the one intake form (a form nested in it would be dropped by browsers)."""
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
@@ -12,6 +18,8 @@ from complaints.exceptions import ComplaintError
 from complaints.repeats import repeat_linked
 from complaints.selectors import complaint_list_visible_to
 from staff.selectors import property_ids_visible_to
+
+REPEATS_SHOWN = 10
 
 
 class IntakeViewMixin:
@@ -27,28 +35,10 @@ class IntakeViewMixin:
             form = forms.IntakeForm(request.POST, request.FILES, **form_kwargs)
             if form.is_valid():
                 data = form.cleaned_data
-                place_building = data["unit"].building if data["unit"] else data["building"]
-                repeats = list(
-                    (
-                        repeat_linked(
-                            property_id=place_building.property_id,
-                            unit_id=data["unit"].pk if data["unit"] else None,
-                            building_id=place_building.pk,
-                            category_id=data["category"].pk if data["category"] else None,
-                            around=timezone.now(),
-                        )
-                        & complaint_list_visible_to(request.user)
-                    ).select_related("category")[:10]
-                )
-                merge_into = request.POST.get("merge_into", "")
-                if repeats and not data["confirmed"] and not merge_into:
-                    form.data = form.data.copy()
-                    form.data["confirmed"] = "1"
-                else:
+                repeats = self._intake_repeats(request, data)
+                if not repeats or data["confirmed"] or data["merge_into"]:
                     try:
-                        return self._intake_save(
-                            request, data, int(merge_into) if merge_into.isdigit() else None
-                        )
+                        return self._intake_save(request, data)
                     except ComplaintError as error:
                         # SPEC §7: keep what was typed and show the error at its field.
                         field = getattr(error, "field", None)
@@ -66,13 +56,35 @@ class IntakeViewMixin:
         }
         return TemplateResponse(request, "admin/complaints/complaint/intake.html", context)
 
-    def _intake_save(self, request, data, merge_into: int | None):
-        """Record the complaint and, when asked, merge it (the service does both or
-        neither)."""
-        complaint = services.complaint_create(
+    def _intake_repeats(self, request, data) -> list:
+        """The complaints this one would be linked with (the one definition, in repeats),
+        among those the agent may see."""
+        place_building = data["unit"].building if data["unit"] else data["building"]
+        return list(
+            (
+                repeat_linked(
+                    property_id=place_building.property_id,
+                    unit_id=data["unit"].pk if data["unit"] else None,
+                    building_id=place_building.pk,
+                    category_id=data["category"].pk if data["category"] else None,
+                    around=timezone.now(),
+                )
+                & complaint_list_visible_to(request.user)
+            ).select_related("category")[:REPEATS_SHOWN]
+        )
+
+    def _intake_save(self, request, data):
+        """Take the complaint in (or file it merged into a repeat): one service call,
+        which saves everything or nothing."""
+        merge_into = None if data["confirmed"] else data["merge_into"]
+        complaint = services.complaint_take_in(
             actor=request.user,
             channel=data["channel"],
             description=data["description"],
+            category=data["category"],
+            level=data["level"],
+            team=data["team"],
+            assignee=data["assignee"],
             unit=data["unit"],
             building=data["building"],
             location_text=data["location_text"],
@@ -83,15 +95,17 @@ class IntakeViewMixin:
             photos=data["photos"],
             merge_into_id=merge_into,
         )
-        if merge_into is None:
+        if merge_into is not None:
+            target = complaint.merged_into
             self.message_user(
-                request, _("%(reference)s recorded.") % {"reference": complaint.reference}
+                request,
+                _("%(reference)s recorded and merged into %(into)s.")
+                % {"reference": complaint.reference, "into": target.reference},
             )
-            return redirect("admin:complaints_complaint_change", complaint.pk)
-        target = complaint.merged_into
+            return redirect("admin:complaints_complaint_change", target.pk)
         self.message_user(
             request,
-            _("%(reference)s recorded and merged into %(into)s.")
-            % {"reference": complaint.reference, "into": target.reference},
+            _("%(reference)s recorded: you own it, and it is now “%(state)s”.")
+            % {"reference": complaint.reference, "state": complaint.get_state_display()},
         )
-        return redirect("admin:complaints_complaint_change", target.pk)
+        return redirect("admin:complaints_complaint_change", complaint.pk)

@@ -15,7 +15,7 @@ from complaints.services.holds import (
     complaint_resume,
     hold_end,
 )
-from complaints.services.intake import complaint_create
+from complaints.services.intake import complaint_create, complaint_take_in
 from complaints.services.notify import notification_mark_read
 from complaints.services.surveys import survey_submit
 from complaints.services.transitions import (
@@ -48,6 +48,7 @@ __all__ = [
     "complaint_reveal_contact",
     "complaint_revisit",
     "complaint_set_level",
+    "complaint_take_in",
     "complaint_transfer_ownership",
     "complaint_withdraw",
     "hold_end",

@@ -1,6 +1,8 @@
-"""Filing a complaint: place, photos, emergency check, repeat link, filing limit, merge."""
+"""Filing a complaint: place, photos, emergency check, repeat link, filing limit, merge;
+and staff intake, which files it and takes it on in one step."""
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
@@ -18,7 +20,13 @@ from complaints.services.base import RESIDENT_CHANNELS, complaint_save, refuse
 from complaints.services.filing_limit import filing_limit_refusal
 from complaints.services.notify import notify_managers
 from complaints.services.photos import photos_add
-from complaints.services.transitions import complaint_merge
+from complaints.services.transitions import (
+    complaint_accept,
+    complaint_classify,
+    complaint_dispatch,
+    complaint_merge,
+)
+from staff.models import Team
 from staff.selectors import property_ids_visible_to
 
 
@@ -137,3 +145,106 @@ def complaint_create(
             reason=_("Repeat of an open complaint, merged at intake"),
         )
     return complaint
+
+
+@transaction.atomic
+def complaint_take_in(
+    *,
+    actor: AbstractBaseUser,
+    description: str,
+    channel: str,
+    category: Category | None = None,
+    level: int | None = None,
+    team: Team | None = None,
+    assignee: AbstractBaseUser | None = None,
+    property: Property | None = None,
+    building: Building | None = None,
+    unit: Unit | None = None,
+    location_text: str = "",
+    resident: Resident | None = None,
+    contact_name: str = "",
+    contact_phone: str = "",
+    preferred_contact_time: str = "",
+    photos: Sequence[UploadedFile] = (),
+    merge_into_id: int | None = None,
+) -> Complaint:
+    """A staff member takes in a complaint on behalf of a resident (phone, walk-in, paper,
+    committee) and, being its first responder, owns it (首问负责制).
+
+    Filed by `complaint_create`, then accepted by the actor (`complaint_accept`); with a
+    category it is classified at once (`complaint_classify`: the level defaults to the
+    category's, level I alerts the project managers) and with a team also dispatched
+    (`complaint_dispatch`, optionally to one member). History has a row for each step,
+    by the actor; each step asks its own permission. Without a category it stays
+    accepted and unclassified.
+
+    With `merge_into_id` (a repeat of an open complaint) it is filed and merged into that
+    one instead, as `complaint_create` does; nobody takes the duplicate on.
+
+    All or nothing: any refusal (NotAllowed naming the step the actor may not take,
+    InvalidInput, WrongState) leaves no complaint, history or photo behind. Photos are
+    stored last, so a refusal leaves no file either.
+    """
+    if channel in RESIDENT_CHANNELS:
+        raise InvalidInput(
+            _("Residents use the web form or the app themselves; choose how this one came in."),
+            field="channel",
+        )
+    if category is None and level is not None:
+        raise InvalidInput(_("Choose the category the level belongs to."), field="level")
+    if category is None and team is not None:
+        raise InvalidInput(
+            _("Choose the category too: a complaint is dispatched once it is classified."),
+            field="category",
+        )
+    if team is None and assignee is not None:
+        raise InvalidInput(_("Choose the team of the person."), field="team")
+    complaint = complaint_create(
+        actor=actor,
+        description=description,
+        channel=channel,
+        # Taken on, it gets its category by classifying; a duplicate keeps the choice.
+        category=category if merge_into_id is not None else None,
+        property=property,
+        building=building,
+        unit=unit,
+        location_text=location_text,
+        resident=resident,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        preferred_contact_time=preferred_contact_time,
+        merge_into_id=merge_into_id,
+    )
+    if merge_into_id is None:
+        with _refused_as(
+            _(
+                "You may not accept complaints, and whoever takes a complaint in becomes "
+                "its owner. Nothing was saved."
+            )
+        ):
+            complaint = complaint_accept(complaint_id=complaint.pk, actor=actor)
+        if category is not None:
+            with _refused_as(
+                _("You may not classify complaints: leave the category empty. Nothing was saved.")
+            ):
+                complaint = complaint_classify(
+                    complaint_id=complaint.pk, actor=actor, category=category, level=level
+                )
+        if team is not None:
+            with _refused_as(
+                _("You may not dispatch complaints: leave the team empty. Nothing was saved.")
+            ):
+                complaint = complaint_dispatch(
+                    complaint_id=complaint.pk, actor=actor, team=team, assignee=assignee
+                )
+    photos_add(complaint, {Photo.Step.EVIDENCE: photos}, actor=actor)
+    return complaint
+
+
+@contextmanager
+def _refused_as(message: str) -> Iterator[None]:
+    """Say which step of the intake the actor may not take (the rule stays the step's)."""
+    try:
+        yield
+    except NotAllowed:
+        raise NotAllowed(message) from None

@@ -1,15 +1,17 @@
 """Intake on behalf of a resident (phone, walk-in, paper, committee): the complaint is
-filed by the agent for the resident, a repeat problem is shown before saving, and a
-duplicate can be merged into the existing complaint at once."""
+filed by the agent for the resident and owned by the agent, classified (and dispatched)
+as they chose; a repeat problem is a warning with "Save anyway" and "Merge into …"
+before saving, and a duplicate can be merged into the existing complaint at once."""
 
 from datetime import timedelta
 
 import pytest
-from factories import BuildingFactory, CategoryFactory, UnitFactory
+from django.contrib.auth.models import Permission
+from factories import BuildingFactory, CategoryFactory, SupervisorFactory, UnitFactory
 from workspace_helpers import admin_url, change_url, messages
 
 from complaints import services
-from complaints.models import Channel, Complaint, State, Transition
+from complaints.models import Channel, Complaint, Level, State, Transition
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +28,9 @@ def intake(unit, resident):
             "building": "",
             "location_text": "Kitchen",
             "category": "",
+            "level": "",
+            "team": "",
+            "assignee": "",
             "description": "The kitchen tap drips all night.",
             "contact_name": "",
             "contact_phone": "",
@@ -58,22 +63,104 @@ def add_url() -> str:
 
 def test_phone_intake_files_a_complaint_for_the_resident(client, now, agent, resident, intake):
     """Without earlier complaints about the place, the first POST saves: channel phone,
-    filed by the agent, for the resident (their phone as the contact), state new."""
+    filed by the agent, for the resident (their phone as the contact), accepted and owned
+    by the agent (首问负责制) even without a category."""
     client.force_login(agent)
 
     response = client.post(add_url(), intake(), follow=True)
 
     complaint = Complaint.objects.get()
     assert response.redirect_chain == [(change_url(complaint), 302)]
-    assert messages(response) == [("info", f"{complaint.reference} recorded.")]
+    assert messages(response) == [
+        ("info", f"{complaint.reference} recorded: you own it, and it is now “Accepted”.")
+    ]
     assert complaint.channel == Channel.PHONE
     assert complaint.created_by == agent
     assert complaint.resident == resident
     assert complaint.unit == resident.units.get()
     assert complaint.contact_phone == resident.phone
     assert complaint.preferred_contact_time == "After 18:00"
-    assert complaint.state == State.NEW
-    assert complaint.history.get().history_user == agent
+    assert (complaint.state, complaint.owner, complaint.category) == (State.ACCEPTED, agent, None)
+    assert [row.history_user for row in complaint.history.all()] == [agent, agent]
+
+
+def test_phone_intake_with_a_category_is_owned_and_classified(client, now, agent, intake, category):
+    """The category the agent picked is kept: the complaint opens accepted by the agent
+    and classified with it (the category's level), history create → accept → classify."""
+    client.force_login(agent)
+
+    response = client.post(add_url(), intake(category=category.pk), follow=True)
+
+    complaint = Complaint.objects.get()
+    assert response.redirect_chain == [(change_url(complaint), 302)]
+    assert messages(response) == [
+        ("info", f"{complaint.reference} recorded: you own it, and it is now “Classified”.")
+    ]
+    assert (complaint.state, complaint.owner) == (State.CLASSIFIED, agent)
+    assert (complaint.category, complaint.level) == (category, category.default_level)
+    rows = complaint.history.order_by("history_id")
+    assert list(rows.values_list("transition", flat=True)) == [
+        Transition.CREATE,
+        Transition.ACCEPT,
+        Transition.CLASSIFY,
+    ]
+    assert {row.history_user for row in rows} == {agent}
+
+
+def test_phone_intake_with_level_and_team_is_dispatched(
+    client, now, agent, intake, category, engineering, handler
+):
+    """Level and team chosen: classified at that level and dispatched to the team and
+    person, all in the one save."""
+    client.force_login(agent)
+
+    client.post(
+        add_url(),
+        intake(category=category.pk, level=Level.I, team=engineering.pk, assignee=handler.pk),
+    )
+
+    complaint = Complaint.objects.get()
+    assert (complaint.state, complaint.owner, complaint.level) == (
+        State.DISPATCHED,
+        agent,
+        Level.I,
+    )
+    assert (complaint.team, complaint.assignee) == (engineering, handler)
+
+
+def test_team_without_category_keeps_what_was_typed(client, agent, intake, engineering):
+    """A team but no category cannot be dispatched: the message is at the category,
+    the rest of the form comes back as typed, nothing is saved."""
+    client.force_login(agent)
+
+    response = client.post(add_url(), intake(team=engineering.pk))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["category"] == [
+        "Choose the category too: a complaint is dispatched once it is classified."
+    ]
+    content = response.content.decode()
+    assert "The kitchen tap drips all night.</textarea>" in content
+    assert 'value="After 18:00"' in content
+    assert not Complaint.objects.exists()
+
+
+def test_staff_who_may_not_accept_get_a_clear_message(client, prop, intake, category):
+    """Someone who may file but not own complaints is told so above the form, with what
+    they typed kept; nothing is saved."""
+    desk = SupervisorFactory(username="desk", properties=[prop])
+    desk.user_permissions.add(
+        Permission.objects.get(content_type__app_label="complaints", codename="add_complaint")
+    )
+    client.force_login(desk)
+
+    response = client.post(add_url(), intake(category=category.pk))
+
+    assert response.status_code == 200
+    (error,) = response.context["form"].non_field_errors()
+    assert error.startswith("You may not accept complaints")
+    assert "The kitchen tap drips all night.</textarea>" in response.content.decode()
+    assert not Complaint.objects.exists()
 
 
 def test_intake_form_offers_only_staff_channels(client, agent):
@@ -96,10 +183,11 @@ def test_intake_form_offers_only_staff_channels(client, agent):
         assert "admin-autocomplete" in content
 
 
-def test_repeat_hint_is_shown_before_saving(client, agent, intake, earlier):
+def test_repeat_warning_is_shown_before_saving(client, agent, intake, earlier):
     """With two complaints about the same unit in the last 30 days, the first POST shows
-    "Repeat problem? 2 complaints ..." with a merge choice for each, keeps what was
-    typed, and saves nothing."""
+    a warning (not an error) "Repeat problem? 2 complaints ..." listing them, with a
+    "Save anyway" button and a "Merge into TS…" button for each; what was typed is kept
+    and nothing is saved."""
     recent, old = earlier
     count = Complaint.objects.count()
     client.force_login(agent)
@@ -108,36 +196,54 @@ def test_repeat_hint_is_shown_before_saving(client, agent, intake, earlier):
 
     assert response.status_code == 200
     content = response.content.decode()
+    assert '<li class="warning">' in content
+    assert "errornote" not in content
+    assert not response.context["form"].errors
     assert "Repeat problem? 2 complaints about the same place in the last 30 days:" in content
+    assert '<button type="submit" class="button default pd-save-anyway" name="confirmed"' in (
+        content
+    )
     for complaint in recent:
-        assert f'name="merge_into" value="{complaint.pk}"' in content
-    assert f'name="merge_into" value="{old.pk}"' not in content
+        assert f'name="merge_into" value="{complaint.pk}">Merge into {complaint.reference}<' in (
+            content
+        )
+    assert old.reference not in content
     assert "The kitchen tap drips all night.</textarea>" in content
-    assert response.context["form"]["confirmed"].value() == "1"
+    assert 'type="hidden" name="confirmed"' not in content  # only the button confirms
     assert Complaint.objects.count() == count
 
 
-def test_confirmed_repeat_is_saved_as_a_new_complaint(client, agent, intake, earlier):
-    """POSTing again with confirmed=1 (the hint's "Save") files the complaint."""
+def test_save_anyway_saves_a_new_owned_complaint(client, agent, intake, earlier, category):
+    """ "Save anyway" (confirmed=1) on a repeat of the same category files the complaint
+    as a new one, owned by the agent with the category kept."""
+    for complaint in earlier[0]:
+        services.complaint_classify(complaint_id=complaint.pk, actor=agent, category=category)
     count = Complaint.objects.count()
     client.force_login(agent)
 
-    response = client.post(add_url(), intake(confirmed="1"), follow=True)
+    warned = client.post(add_url(), intake(category=category.pk))
+    response = client.post(add_url(), intake(category=category.pk, confirmed="1"), follow=True)
+
+    assert "Repeat problem? 2 complaints" in warned.content.decode()
 
     assert Complaint.objects.count() == count + 1
     complaint = Complaint.objects.latest("pk")
     assert response.redirect_chain == [(change_url(complaint), 302)]
-    assert (complaint.state, complaint.channel) == (State.NEW, Channel.PHONE)
+    assert (complaint.state, complaint.channel, complaint.owner) == (
+        State.CLASSIFIED,
+        Channel.PHONE,
+        agent,
+    )
 
 
 def test_merge_into_an_existing_complaint_at_intake(client, agent, intake, earlier):
-    """Choosing "merge into" one of the repeats saves the call as a complaint merged into
-    that one and opens the original."""
+    """ "Merge into" one of the repeats saves the call as a complaint merged into that
+    one and opens the original."""
     recent, _old = earlier
     target = recent[0]
     client.force_login(agent)
 
-    response = client.post(add_url(), intake(confirmed="1", merge_into=target.pk), follow=True)
+    response = client.post(add_url(), intake(merge_into=target.pk), follow=True)
 
     complaint = Complaint.objects.latest("pk")
     assert (complaint.state, complaint.merged_into) == (State.MERGED, target)
@@ -163,6 +269,7 @@ def test_repeat_check_with_a_category_counts_only_that_category(
     other = client.post(add_url(), intake(category=category.pk), follow=True)
 
     assert "Repeat problem? 2 complaints" in same.content.decode()
+    assert not Complaint.objects.filter(category=leak, created_by=agent).exists()
     assert "Repeat problem?" not in other.content.decode()
     assert other.redirect_chain[-1][1] == 302
 
@@ -275,7 +382,7 @@ def test_refused_merge_at_intake_saves_nothing_and_keeps_the_form(
     client.force_login(agent)
     count = Complaint.objects.count()
 
-    response = client.post(add_url(), intake(confirmed="1", merge_into=recent[1].pk))
+    response = client.post(add_url(), intake(merge_into=recent[1].pk))
 
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [
@@ -285,21 +392,21 @@ def test_refused_merge_at_intake_saves_nothing_and_keeps_the_form(
     assert Complaint.objects.count() == count
 
 
-def test_intake_with_merge_calls_the_filing_service_once(
+def test_intake_with_merge_calls_the_intake_service_once(
     client, agent, intake, earlier, monkeypatch
 ):
     """The admin leaves create-and-merge to one service call (its transaction included)."""
     recent, _old = earlier
     calls = []
-    create = services.complaint_create
+    create = services.complaint_take_in
 
     def spy(**kwargs):
         calls.append(kwargs)
         return create(**kwargs)
 
-    monkeypatch.setattr(services, "complaint_create", spy)
+    monkeypatch.setattr(services, "complaint_take_in", spy)
     client.force_login(agent)
 
-    client.post(add_url(), intake(confirmed="1", merge_into=recent[0].pk))
+    client.post(add_url(), intake(merge_into=recent[0].pk))
 
     assert [call["merge_into_id"] for call in calls] == [recent[0].pk]
