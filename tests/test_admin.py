@@ -69,7 +69,7 @@ def test_each_role_reads_its_propertys_complaint(request, client, dispatched, ro
 
     history = client.get(admin_url("complaints_complaint_history", dispatched.pk))
     assert history.status_code == 200
-    assert "accept" in history.content.decode()
+    assert "<td>Accept</td>" in history.content.decode()
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -2,7 +2,6 @@
 domain errors into field errors or messages. A complaint of someone else is a 404."""
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
 from functools import wraps
 
 from django.conf import settings
@@ -29,6 +28,7 @@ from complaints.exceptions import (
 from complaints.models import AWAITING_RESPONSE_STATES, Complaint, Notification, State, Transition
 from complaints.notifications import unread_count
 from complaints.portal import display
+from complaints.portal.drafts import draft_take, keeps_draft
 from complaints.portal.forms import ComplaintForm, ReopenForm, SurveyForm, WithdrawForm
 from complaints.portal.my_data import resident_own_data
 from complaints.selectors import complaint_list_for_resident
@@ -47,49 +47,6 @@ def _resident_of(user) -> Resident | None:
     if not user.is_authenticated:
         return None
     return Resident.objects.filter(user=user).first()
-
-
-DRAFT_SESSION_KEY = "portal_draft"
-DRAFT_MINUTES = 60
-
-
-def keeps_draft(*fields: str) -> Callable:
-    """A form posted after the resident was signed out (in another tab, or by time) is
-    kept in the session, and offered again on the same page once they are back."""
-
-    def decorate(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if request.method == "POST" and not request.user.is_authenticated:
-                request.session[DRAFT_SESSION_KEY] = {
-                    "path": request.path,
-                    "saved_at": timezone.now().isoformat(),
-                    "data": {name: request.POST.get(name, "") for name in fields},
-                }
-                messages.info(
-                    request,
-                    _(
-                        "You were signed out, so the complaint was not sent yet. Sign in "
-                        "again: what you wrote is kept (add the photos again)."
-                    ),
-                )
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorate
-
-
-def draft_take(request: HttpRequest) -> dict | None:
-    """The draft kept for this page by `keeps_draft`, once, if it is recent."""
-    draft = request.session.get(DRAFT_SESSION_KEY)
-    if not draft or draft.get("path") != request.path:
-        return None
-    del request.session[DRAFT_SESSION_KEY]
-    saved_at = datetime.fromisoformat(draft["saved_at"])
-    if timezone.now() - saved_at > timedelta(minutes=DRAFT_MINUTES):
-        return None
-    return {name: value for name, value in draft["data"].items() if value}
 
 
 def resident_required(view: Callable) -> Callable:
