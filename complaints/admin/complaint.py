@@ -42,7 +42,7 @@ class ComplaintAdmin(
         "state_badge",
         "level_badge",
         "category",
-        "location_display",
+        "location",
         "masked_contact",
         "owner_name",
         "team_name",
@@ -221,6 +221,10 @@ class ComplaintAdmin(
             complaint.get_level_display(),
             Level(complaint.level).name,
         )
+
+    @admin.display(description=gettext_lazy("location"))
+    def location(self, complaint: Complaint) -> str:
+        return complaint.location_display
 
     @admin.display(description=gettext_lazy("owner"), ordering="owner__last_name")
     def owner_name(self, complaint: Complaint):

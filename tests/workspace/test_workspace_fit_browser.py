@@ -84,6 +84,13 @@ def demo(prop, engineering, environment, customer_service, walk, agent, handler,
     return prop
 
 
+def screenshots(tmp_path: Path) -> Path:
+    """docs/screenshots with PROPERTYDESK_SCREENSHOTS=1, else a temporary directory."""
+    folder = SCREENSHOTS if os.environ.get("PROPERTYDESK_SCREENSHOTS") == "1" else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def log_in(page, base_url: str, user, language: str) -> None:
     page.goto(f"{base_url}{PREFIX[language]}/admin/login/")
     page.fill("input[name=username]", user.get_username())
@@ -135,7 +142,7 @@ def test_complaint_list_and_red_black_list_fit_1366(
         assert lines <= 2, (name, report)
 
 
-def test_handlers_queue_is_readable_on_a_phone(chromium, server, demo, handler):
+def test_handlers_queue_is_readable_on_a_phone(chromium, server, demo, handler, tmp_path):
     """On a 390×844 phone the handler's queue needs no sideways scroll and each row is
     a card as wide as the screen, its state on one line."""
     context, page = open_page(chromium, 390, 844, is_mobile=True, has_touch=True)
@@ -143,6 +150,7 @@ def test_handlers_queue_is_readable_on_a_phone(chromium, server, demo, handler):
         log_in(page, server.url, handler, "zh-hans")
         page.goto(f"{server.url}/admin/complaints/complaint/?queue=mine")
         figures = page.evaluate(MEASURE)
+        page.screenshot(path=str(screenshots(tmp_path) / "handler-queue-phone.png"))
     finally:
         context.close()
 
@@ -156,14 +164,12 @@ def test_handlers_queue_is_readable_on_a_phone(chromium, server, demo, handler):
 def test_agent_queue_screenshot(chromium, server, demo, agent, tmp_path):
     """The agent's queue fits 1366×768; with PROPERTYDESK_SCREENSHOTS=1 its picture goes
     to docs/screenshots/agent-queue.png (else to a temporary directory)."""
-    folder = SCREENSHOTS if os.environ.get("PROPERTYDESK_SCREENSHOTS") == "1" else tmp_path
     context, page = open_page(chromium, 1366, 768)
     try:
         log_in(page, server.url, agent, "zh-hans")
         page.goto(f"{server.url}/admin/complaints/complaint/?queue=mine")
         figures = page.evaluate(MEASURE)
-        folder.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(folder / "agent-queue.png"))
+        page.screenshot(path=str(screenshots(tmp_path) / "agent-queue.png"))
     finally:
         context.close()
 
