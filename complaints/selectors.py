@@ -61,7 +61,7 @@ DUE_SOON = timedelta(hours=2)
 
 # A suspected level I (SPEC §3) nobody has classified yet. It has no deadlines of its
 # cycle (next_due_at is empty until classifying), yet the resident was promised the
-# 15-minute first response stored at filing (sla.first_response_provisional): lists,
+# level I first response stored at filing (sla.first_response_provisional): lists,
 # queues and badges count to that one, and it comes first everywhere.
 SUSPECTED_EMERGENCY_PENDING = Q(
     suspected_emergency=True,
