@@ -3,11 +3,17 @@
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Q, QuerySet, TextChoices
+from django.db.models import Case, Count, F, OrderBy, Q, QuerySet, TextChoices, Value, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from complaints.exceptions import ComplaintNotFound
-from complaints.models import ACCEPTED_OPEN_STATES, Complaint, State
+from complaints.models import (
+    ACCEPTED_OPEN_STATES,
+    AWAITING_RESPONSE_STATES,
+    Complaint,
+    State,
+)
 from staff.selectors import property_ids_visible_to
 
 
@@ -53,8 +59,56 @@ def complaint_get_for_update(*, complaint_id: int, actor: AbstractBaseUser) -> C
 
 DUE_SOON = timedelta(hours=2)
 
+# A suspected level I (SPEC §3) nobody has classified yet. It has no deadlines of its
+# cycle (next_due_at is empty until classifying), yet the resident was promised the
+# level I first response stored at filing (sla.first_response_provisional): lists,
+# queues and badges count to that one, and it comes first everywhere.
+SUSPECTED_EMERGENCY_PENDING = Q(
+    suspected_emergency=True,
+    level__isnull=True,
+    state__in=AWAITING_RESPONSE_STATES,
+    first_response_due__isnull=False,
+)
+
+
+def is_suspected_emergency_pending(complaint: Complaint) -> bool:
+    """`SUSPECTED_EMERGENCY_PENDING` for a loaded complaint (the badge's question)."""
+    return (
+        complaint.suspected_emergency
+        and complaint.level is None
+        and complaint.state in AWAITING_RESPONSE_STATES
+        and complaint.first_response_due is not None
+    )
+
+
+def complaint_due_expression() -> Coalesce:
+    """The deadline a complaint counts to now: the cycle's next one, or for a pending
+    suspected emergency the provisional first response."""
+    return Coalesce(
+        "next_due_at",
+        Case(When(SUSPECTED_EMERGENCY_PENDING, then=F("first_response_due")), default=None),
+    )
+
+
+def complaint_urgency_ordering() -> list[OrderBy]:
+    """Every staff list's order: suspected emergencies not classified yet first, then the
+    deadline each counts to (none last), then the newest."""
+    return [
+        Case(When(SUSPECTED_EMERGENCY_PENDING, then=Value(0)), default=Value(1)).asc(),
+        complaint_due_expression().asc(nulls_last=True),
+        F("created_at").desc(),
+    ]
+
+
+def _due(lookup: str, moment: datetime) -> Q:
+    """`complaint_due_expression()` compared with `moment`, as a plain filter."""
+    return Q(**{f"next_due_at__{lookup}": moment}) | (
+        SUSPECTED_EMERGENCY_PENDING & Q(**{f"first_response_due__{lookup}": moment})
+    )
+
 
 class Queue(TextChoices):
+    SUSPECTED_EMERGENCY = "suspected", _("Suspected emergencies")
     MINE = "mine", _("Mine")
     MY_TEAM = "my_team", _("My team's")
     UNACCEPTED = "unaccepted", _("Unaccepted")
@@ -70,13 +124,14 @@ def queue_condition(queue: str, *, user: AbstractBaseUser, now: datetime) -> Q:
     open_ = Q(state__in=ACCEPTED_OPEN_STATES)
     profile = getattr(user, "staff_profile", None)
     conditions = {
+        Queue.SUSPECTED_EMERGENCY: SUSPECTED_EMERGENCY_PENDING,
         Queue.MINE: open_ & (Q(owner_id=user.pk) | Q(assignee_id=user.pk)),
         Queue.MY_TEAM: open_ & Q(team_id=profile.team_id)
         if profile is not None and profile.team_id is not None
         else Q(pk__isnull=True),
         Queue.UNACCEPTED: Q(state=State.NEW),
-        Queue.DUE_SOON: Q(next_due_at__gt=now, next_due_at__lte=now + DUE_SOON),
-        Queue.OVERDUE: Q(next_due_at__lte=now),
+        Queue.DUE_SOON: _due("gt", now) & _due("lte", now + DUE_SOON),
+        Queue.OVERDUE: _due("lte", now),
         Queue.TO_CONFIRM: Q(state=State.HANDLED),
         Queue.TO_REVISIT: Q(state=State.CLOSED, revisit_due_at__lte=now),
         Queue.REOPENED: Q(state=State.REOPENED),

@@ -14,7 +14,7 @@ from complaints import exports, services
 from complaints.admin import forms
 from complaints.exceptions import ComplaintError
 from complaints.privacy.services import DataAccessKind, data_access_record
-from staff.selectors import property_ids_visible_to
+from staff.selectors import property_ids_visible_to, user_display_name
 
 CSV_COLUMNS = [
     ("reference", gettext_lazy("Reference")),
@@ -49,9 +49,11 @@ class BulkActionsMixin:
 
     @admin.action(description=gettext_lazy("Dispatch selected to a team"), permissions=["dispatch"])
     def dispatch_selected(self, request, queryset):
+        # Only teams the selected complaints can go to: those of their properties.
+        property_ids = set(queryset.values_list("property_id", flat=True).distinct())
         form = forms.BulkDispatchForm(
             request.POST if "apply" in request.POST else None,
-            property_ids=property_ids_visible_to(request.user),
+            property_ids=property_ids & property_ids_visible_to(request.user),
         )
         if form.is_bound and form.is_valid():
             team = form.cleaned_data["team"]
@@ -123,7 +125,7 @@ class BulkActionsMixin:
                     complaint.location_display,
                     complaint.description,
                     mask_phone(complaint.contact_phone) if complaint.contact_phone else "",
-                    str(complaint.owner or ""),
+                    user_display_name(complaint.owner) if complaint.owner_id else "",
                     str(complaint.team or ""),
                     _local_iso(complaint.created_at),
                     _local_iso(complaint.next_due_at),

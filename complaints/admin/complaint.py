@@ -3,10 +3,10 @@ intake on behalf, bulk dispatch and CSV export. Every action calls a service; th
 are in `views`, `intake` and `bulk`."""
 
 from django.contrib import admin
-from django.db.models import F
 from django.http import Http404
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,12 +18,19 @@ from complaints.admin.bulk import BulkActionsMixin
 from complaints.admin.filters import QueueFilter, RepeatProblemFilter, TeamFilter
 from complaints.admin.inlines import BreachInline, HoldInline, PhotoInline
 from complaints.admin.intake import IntakeViewMixin
-from complaints.admin.status import deadline_status, sla_status
+from complaints.admin.status import deadline_status, provisional_first_response, sla_status
 from complaints.admin.views import ActionViewsMixin
-from complaints.models import Complaint, Deadline
+from complaints.emergency import is_suspected_emergency
+from complaints.models import Complaint, Deadline, Level
 from complaints.repeats import repeat_linked
-from complaints.selectors import complaint_list_visible_to
+from complaints.selectors import (
+    complaint_due_expression,
+    complaint_list_visible_to,
+    complaint_urgency_ordering,
+    is_suspected_emergency_pending,
+)
 from staff.admin_scope import ReadOnlyHistoryAdmin, ScopedAdmin
+from staff.selectors import user_display_name
 
 
 class ComplaintAdmin(
@@ -32,14 +39,14 @@ class ComplaintAdmin(
     list_display = [
         "reference_link",
         "sla_badge",
-        "state",
-        "level",
+        "state_badge",
+        "level_badge",
         "category",
-        "location_display",
+        "location",
         "masked_contact",
-        "owner",
-        "team",
-        "created_at",
+        "owner_name",
+        "team_name",
+        "filed_at",
     ]
     list_display_links = None
     list_filter = [
@@ -64,7 +71,7 @@ class ComplaintAdmin(
     search_fields = ["=id", "description", "contact_name", "location_text", "unit__number"]
     show_full_result_count = False
     date_hierarchy = "created_at"
-    ordering = [F("next_due_at").asc(nulls_last=True), "-created_at"]
+    ordering = complaint_urgency_ordering()
     inlines = [PhotoInline, HoldInline, BreachInline]
     actions = ["accept_selected", "dispatch_selected", "export_csv"]
     history_list_display = ["transition", "state", "owner", "team"]
@@ -90,8 +97,8 @@ class ComplaintAdmin(
             gettext_lazy("Handling"),
             {
                 "fields": [
-                    ("category", "level", "suspected_emergency"),
-                    ("owner", "team", "assignee"),
+                    ("category", "level", "suspected_emergency_note"),
+                    ("owner_name", "team", "assignee_name"),
                     "resolution_note",
                     "close_reason",
                     "revisit_note",
@@ -146,7 +153,13 @@ class ComplaintAdmin(
 
     def get_readonly_fields(self, request, obj=None):
         # Every change goes through complaints.services: the page shows, the buttons act.
-        return [f.name for f in Complaint._meta.fields] + ["sla_detail", "masked_contact"]
+        return [f.name for f in Complaint._meta.fields] + [
+            "sla_detail",
+            "masked_contact",
+            "suspected_emergency_note",
+            "owner_name",
+            "assignee_name",
+        ]
 
     def has_add_permission(self, request):
         return request.user.has_perm("complaints.add_complaint")
@@ -178,17 +191,91 @@ class ComplaintAdmin(
             _("repeat"),
         )
 
-    @admin.display(description=gettext_lazy("deadline"), ordering="next_due_at")
+    @admin.display(description=gettext_lazy("deadline"), ordering=complaint_due_expression())
     def sla_badge(self, complaint: Complaint):
         status, words = sla_status(complaint, timezone.now())
         if not status:
             return "—"
         return format_html('<span class="pd-sla pd-sla-{}">{}</span>', status, words)
 
+    @admin.display(description=gettext_lazy("state"), ordering="state")
+    def state_badge(self, complaint: Complaint):
+        return format_html(
+            '<span class="pd-state pd-state-{}">{}</span>',
+            complaint.state,
+            complaint.get_state_display(),
+        )
+
+    @admin.display(description=gettext_lazy("level"), ordering="level")
+    def level_badge(self, complaint: Complaint):
+        if is_suspected_emergency_pending(complaint):
+            return format_html(
+                '<span class="pd-level pd-level-suspected" title="{}">I?</span>',
+                _("Suspected level I: confirm or downgrade it when classifying"),
+            )
+        if complaint.level is None:
+            return "—"
+        return format_html(
+            '<span class="pd-level pd-level-{}" title="{}">{}</span>',
+            complaint.level,
+            complaint.get_level_display(),
+            Level(complaint.level).name,
+        )
+
+    @admin.display(description=gettext_lazy("location"))
+    def location(self, complaint: Complaint) -> str:
+        return complaint.location_display
+
+    @admin.display(description=gettext_lazy("owner"), ordering="owner__last_name")
+    def owner_name(self, complaint: Complaint):
+        return user_display_name(complaint.owner) if complaint.owner_id else "—"
+
+    @admin.display(description=gettext_lazy("assignee"))
+    def assignee_name(self, complaint: Complaint):
+        return user_display_name(complaint.assignee) if complaint.assignee_id else "—"
+
+    @admin.display(description=gettext_lazy("team"), ordering="team__name")
+    def team_name(self, complaint: Complaint):
+        # The property is the list's filter; the team's own name is what fits the column.
+        return complaint.team.name if complaint.team_id else "—"
+
+    @admin.display(description=gettext_lazy("submitted at"), ordering="created_at")
+    def filed_at(self, complaint: Complaint):
+        moment = timezone.localtime(complaint.created_at)
+        short = "m-d H:i" if moment.year == timezone.localtime().year else "Y-m-d H:i"
+        return format_html(
+            '<time datetime="{}" class="pd-time">{}</time>',
+            moment.isoformat(),
+            date_format(moment, short),
+        )
+
+    @admin.display(description=gettext_lazy("suspected emergency"))
+    def suspected_emergency_note(self, complaint: Complaint):
+        if not complaint.suspected_emergency:
+            return _("No")
+        if is_suspected_emergency(f"{complaint.description} {complaint.location_text}"):
+            why = _("The text matched an emergency phrase.")
+        else:
+            why = _("The category chosen at filing is level I.")
+        if complaint.level is None:
+            todo = _("Confirm level I or downgrade it when classifying.")
+        else:
+            todo = _("Classified as %(level)s.") % {"level": complaint.get_level_display()}
+        return format_html(
+            '<span class="pd-level pd-level-suspected">{}</span> {} {}',
+            _("Suspected level I"),
+            why,
+            todo,
+        )
+
     @admin.display(description=gettext_lazy("SLA"))
     def sla_detail(self, complaint: Complaint):
         now = timezone.now()
         rows = []
+        provisional = provisional_first_response(complaint)
+        if provisional is not None:
+            status, words = sla_status(complaint, now)
+            rows.append((status, f"{Deadline(provisional.deadline).label}: {words}"))
         for times in sla.open_deadlines(complaint):
             status, words = deadline_status(times, now)
             rows.append((status, f"{Deadline(times.deadline).label}: {words}"))

@@ -10,6 +10,7 @@ from complaints.models import Category, Channel, Complaint, Hold, Level
 from complaints.permissions import owner_candidates
 from complaints.photos import MAX_PHOTOS_PER_COMPLAINT
 from staff.models import Team
+from staff.selectors import user_display_name
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -80,22 +81,84 @@ class ClassifyForm(ActionForm, ReasonMixin):
             self.fields["level"].initial = Level.I
 
 
-class DispatchForm(ActionForm, ReasonMixin):
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
-    assignee = forms.ModelChoiceField(
-        label=_("Person"), queryset=get_user_model().objects.none(), required=False
-    )
+class PersonChoiceField(forms.ModelChoiceField):
+    """A choice of staff shown by their full names (staff.selectors.user_display_name)."""
+
+    def label_from_instance(self, obj) -> str:
+        return user_display_name(obj)
+
+
+class TeamNameChoiceField(forms.ModelChoiceField):
+    """Teams of one property: their own names (the property is the complaint's)."""
+
+    def label_from_instance(self, obj) -> str:
+        return obj.name
+
+
+class TeamMemberSelect(forms.Select):
+    """The people grouped by team, each option naming its team (data-team), so that
+    complaints/dispatch.js offers only the members of the team chosen."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        teams = Team.objects.filter(property_id=self.complaint.property_id)
-        self.fields["team"].queryset = teams
-        self.fields["assignee"].queryset = get_user_model().objects.filter(
-            staff_profile__team__in=teams, is_active=True
+        self.team_of: dict[str, int] = {}
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        team_id = self.team_of.get(str(value))
+        if team_id is not None:
+            option["attrs"]["data-team"] = team_id
+        return option
+
+
+class DispatchForm(ActionForm, ReasonMixin):
+    team = TeamNameChoiceField(label=_("Team"), queryset=Team.objects.none())
+    assignee = PersonChoiceField(
+        label=_("Person"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        widget=TeamMemberSelect(attrs={"data-team-members": ""}),
+        help_text=_("Optional: one of the chosen team's members."),
+    )
+
+    class Media:
+        js = ["complaints/dispatch.js"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        teams = list(Team.objects.filter(property_id=self.complaint.property_id).order_by("name"))
+        self.fields["team"].queryset = Team.objects.filter(pk__in=[team.pk for team in teams])
+        # Active members of this property's teams; the service refuses anyone who is not
+        # a member of the team chosen (complaint_dispatch), and the page says so.
+        members = list(
+            get_user_model()
+            .objects.filter(staff_profile__team__in=teams, is_active=True)
+            .select_related("staff_profile")
+            .order_by("last_name", "first_name", "username")
         )
+        assignee = self.fields["assignee"]
+        assignee.queryset = get_user_model().objects.filter(pk__in=[user.pk for user in members])
+        assignee.choices = [
+            ("", "---------"),
+            *(
+                (
+                    team.name,
+                    [
+                        (user.pk, user_display_name(user))
+                        for user in members
+                        if user.staff_profile.team_id == team.pk
+                    ],
+                )
+                for team in teams
+                if any(user.staff_profile.team_id == team.pk for user in members)
+            ),
+        ]
+        assignee.widget.team_of = {str(user.pk): user.staff_profile.team_id for user in members}
         category = self.complaint.category
         if category is not None and category.default_team_kind:
-            self.fields["team"].initial = teams.filter(kind=category.default_team_kind).first()
+            self.fields["team"].initial = next(
+                (team for team in teams if team.kind == category.default_team_kind), None
+            )
 
 
 class HandleForm(ActionForm, ReasonMixin):
@@ -136,16 +199,16 @@ class MergeForm(ActionForm, ReasonMixin):
 
 
 class TransferForm(ActionForm):
-    new_owner = forms.ModelChoiceField(
-        label=_("New owner"), queryset=get_user_model().objects.none()
-    )
+    new_owner = PersonChoiceField(label=_("New owner"), queryset=get_user_model().objects.none())
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # The transfer service accepts exactly these people (one rule, in permissions).
-        self.fields["new_owner"].queryset = owner_candidates(self.complaint).exclude(
-            pk=self.complaint.owner_id
+        self.fields["new_owner"].queryset = (
+            owner_candidates(self.complaint)
+            .exclude(pk=self.complaint.owner_id)
+            .order_by("last_name", "first_name", "username")
         )
 
 
@@ -168,9 +231,11 @@ class BulkDispatchForm(forms.Form):
 
     def __init__(self, *args, property_ids, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = Team.objects.filter(
-            property_id__in=property_ids
-        ).select_related("property")
+        self.fields["team"].queryset = (
+            Team.objects.filter(property_id__in=property_ids)
+            .select_related("property")
+            .order_by("property__name", "name")
+        )
 
 
 STAFF_CHANNELS = [

@@ -5,17 +5,42 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 
 from complaints import sla
-from complaints.models import Complaint
+from complaints.models import Complaint, Deadline
+from complaints.selectors import is_suspected_emergency_pending
+
+SUSPECTED = "emergency"
+"""The css class of a suspected level I nobody has classified yet: red whatever the time."""
 
 
 def sla_status(complaint: Complaint, now: datetime) -> tuple[str, str]:
-    """(css class, words) of the most urgent open deadline: ok, warning (80 %) or breached."""
+    """(css class, words) of the most urgent open deadline: ok, warning (80 %) or
+    breached; for a suspected emergency not classified yet, its provisional first
+    response, marked "I?" and red whatever the time."""
     deadlines = sla.open_deadlines(complaint)
     if not deadlines:
         if complaint.held_since is not None:
             return "held", _("On hold")
-        return "", ""
+        provisional = provisional_first_response(complaint)
+        if provisional is None:
+            return "", ""
+        _status, words = deadline_status(provisional, now)
+        return SUSPECTED, _("I? · %(countdown)s") % {"countdown": words}
     return deadline_status(min(deadlines, key=lambda item: item.due_at), now)
+
+
+def provisional_first_response(complaint: Complaint) -> sla.DeadlineTimes | None:
+    """The first response a suspected emergency was promised at filing, counted from the
+    submission, while it has no deadlines of its own (not classified yet)."""
+    if not is_suspected_emergency_pending(complaint):
+        return None
+    due = complaint.first_response_due
+    window = due - complaint.created_at
+    return sla.DeadlineTimes(
+        deadline=Deadline.FIRST_RESPONSE,
+        due_at=due,
+        warn_at=due - window * (1 - sla.warning_ratio()),
+        escalate_at=due + window,
+    )
 
 
 def deadline_status(times: sla.DeadlineTimes, now: datetime) -> tuple[str, str]:

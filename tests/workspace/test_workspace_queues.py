@@ -72,6 +72,7 @@ def index_counts(response) -> dict[str, int]:
 
 
 AGENT_COUNTS = {
+    Queue.SUSPECTED_EMERGENCY: 0,  # none of the texts names an emergency
     Queue.MINE: 6,  # accepted, overdue_first, soon, overdue_resolve, handled, reopened
     Queue.MY_TEAM: 0,  # customer service holds none
     Queue.UNACCEPTED: 2,
@@ -82,6 +83,7 @@ AGENT_COUNTS = {
     Queue.REOPENED: 1,
 }
 HANDLER_COUNTS = {
+    Queue.SUSPECTED_EMERGENCY: 0,
     Queue.MINE: 3,  # overdue_resolve, handled, reopened: assigned to the handler
     Queue.MY_TEAM: 3,
     Queue.UNACCEPTED: 0,  # handlers do not see complaints no team holds
