@@ -107,9 +107,7 @@ def test_only_complaints_closed_in_the_month_count(prop, file_due):
     assert streaks(prop) == {}
 
 
-def test_a_complaint_due_in_another_month_counts_in_its_closing_month(
-    prop, engineering, file_due
-):
+def test_a_complaint_due_in_another_month_counts_in_its_closing_month(prop, engineering, file_due):
     """Due (late) on 31 January but closed on 2 February, a complaint is February's: with
     two more late ones of February it makes three in a row, in deadline order."""
     january = file_due(at(1, 31, 18), LATE, closed=feb(2))
