@@ -327,6 +327,7 @@ class Seeder:
                             detected_at=times.due_at,
                             owner_id=complaint.owner_id,
                             team_id=complaint.team_id,
+                            escalate_at=times.escalate_at,
                             escalated_to_manager_at=times.escalate_at if escalated else None,
                         )
                     )

@@ -124,11 +124,23 @@ def can_revisit(complaint: Complaint, user: AbstractBaseUser) -> bool:
     return user.has_perm("complaints.revisit_complaint")
 
 
+REOPEN_PERMISSION = "complaints.reopen_complaint"
+"""Who holds it reopens a closed complaint by recording its revisit as "not solved"."""
+
+
 def can_reopen(complaint: Complaint, user: AbstractBaseUser) -> bool:
-    """The resident while handled or within 7 days of closing; customer service."""
+    """SPEC §3: the resident, while handled ("not fixed") or within 7 days of closing;
+    staff reopen through the revisit (`can_reopen_by_revisit`), not by this transition,
+    except a project manager's override: one who may reopen and act on complaints owned
+    by others, with a reason (the service requires one) that lands in the history."""
     if is_complaint_resident(user, complaint):
         return complaint.state == State.HANDLED or complaint.within_resident_reopen_window()
-    return user.has_perm("complaints.reopen_complaint")
+    return user.has_perm(REOPEN_PERMISSION) and user.has_perm("complaints.override_owner")
+
+
+def can_reopen_by_revisit(complaint: Complaint, user: AbstractBaseUser) -> bool:
+    """Customer service recording the call-back as "not solved" reopens the complaint."""
+    return can_revisit(complaint, user) and user.has_perm(REOPEN_PERMISSION)
 
 
 def can_withdraw(complaint: Complaint, user: AbstractBaseUser) -> bool:
@@ -149,14 +161,30 @@ def transition_refusal(
     if not can_proceed(method):
         return wrong_state(complaint, name)
     if not has_transition_perm(method, user):
-        # `can_reopen` refuses its own resident only once the window is over: say so.
-        if (
-            name == Transition.REOPEN
-            and is_complaint_resident(user, complaint)
-            and not complaint.within_resident_reopen_window()
-        ):
-            return ReopenWindowClosed()
+        if name == Transition.REOPEN:
+            return reopen_refusal(complaint, user)
         return NotAllowed()
+    return None
+
+
+def reopen_refusal(complaint: Complaint, user: AbstractBaseUser) -> ComplaintError:
+    """Why `can_reopen` said no: to its own resident, only once the window is over; to
+    staff, because their way is the revisit."""
+    if is_complaint_resident(user, complaint):
+        return ReopenWindowClosed()
+    return NotAllowed(
+        _(
+            "Staff reopen a complaint through the revisit: record the call-back as “not "
+            "solved”. Otherwise only the resident, or a project manager with a reason, "
+            "may reopen it."
+        )
+    )
+
+
+def revisit_reopen_refusal(complaint: Complaint, user: AbstractBaseUser) -> NotAllowed | None:
+    """Recording a revisit as "not solved" reopens the complaint: it needs both rights."""
+    if not can_reopen_by_revisit(complaint, user):
+        return NotAllowed(_("You may record the revisit but not reopen the complaint."))
     return None
 
 

@@ -1,6 +1,6 @@
 """The job schedules, declared in code and installed by `manage.py install_schedules`."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from croniter import croniter
 from django.db import transaction
@@ -18,6 +18,14 @@ SCHEDULES = [
     ("Monthly red/black list and analysis", "complaints.tasks.monthly_snapshot", "0 1 1 * *"),
     ("Photo files of failed requests", "complaints.photos.photo_orphans_delete", "30 3 * * *"),
 ]
+
+
+def schedule_interval(func: str) -> timedelta:
+    """The time between two runs of the job `func` (one run every N minutes)."""
+    for _name, scheduled, every in SCHEDULES:
+        if scheduled == func and isinstance(every, int):
+            return timedelta(minutes=every)
+    raise LookupError(f"No every-N-minutes schedule runs {func}")
 
 
 @transaction.atomic

@@ -261,9 +261,10 @@ def complaint_walk(
     """Move a new complaint to state `to` through the real services.
 
     `agent` accepts, classifies, dispatches (to `team`, assigned to `handler`), revisits,
-    reopens and merges; `handler` handles (with an after photo when the category needs
-    one); the complaint's resident confirms (closes) and withdraws, or the agent closes
-    with a reason when nobody filed it as a resident.
+    reopens (by recording the revisit as not solved) and merges; `handler` handles (with
+    an after photo when the category needs one); the complaint's resident confirms
+    (closes) and withdraws, or the agent closes with a reason when nobody filed it as a
+    resident.
     """
     assert complaint.state == State.NEW, "complaint_walk starts from a new complaint"
     pk = complaint.pk
@@ -294,8 +295,9 @@ def complaint_walk(
                 complaint_id=pk, actor=agent, note="Resident is satisfied."
             )
         elif step == "reopen":
-            complaint = services.complaint_reopen(
-                complaint_id=pk, actor=agent, reason="Leaking again."
+            # Staff reopen a closed complaint through the revisit (SPEC §3).
+            complaint = services.complaint_revisit(
+                complaint_id=pk, actor=agent, note="Leaking again.", solved=False
             )
         elif step == "withdraw":
             complaint = services.complaint_withdraw(complaint_id=pk, actor=complaint.resident.user)

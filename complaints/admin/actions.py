@@ -84,7 +84,9 @@ ACTIONS = {
             "revisit",
             gettext_lazy("Record revisit call"),
             forms.RevisitForm,
-            lambda c, u, d: services.complaint_revisit(complaint_id=c.pk, actor=u, note=d["note"]),
+            lambda c, u, d: services.complaint_revisit(
+                complaint_id=c.pk, actor=u, note=d["note"], solved=d.get("solved", True)
+            ),
         ),
         Action(
             "reopen",

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from buildings.models import Building, Resident, Unit
 from complaints.models import Category, Channel, Complaint, Hold, Level
-from complaints.permissions import owner_candidates
+from complaints.permissions import can_reopen_by_revisit, owner_candidates
 from complaints.photos import MAX_PHOTOS_PER_COMPLAINT
 from staff.models import Team
 from staff.selectors import user_display_name
@@ -175,9 +175,29 @@ class CloseForm(ActionForm):
 
 
 class RevisitForm(ActionForm):
+    SOLVED, NOT_SOLVED = "solved", "not_solved"
+
+    solved = forms.TypedChoiceField(
+        label=_("Outcome"),
+        choices=[
+            (SOLVED, _("Solved")),
+            (NOT_SOLVED, _("Not solved: reopen the complaint with what the resident said")),
+        ],
+        coerce=lambda value: value != RevisitForm.NOT_SOLVED,
+        widget=forms.RadioSelect,
+        initial=SOLVED,
+        # A page without the choice (the user may not reopen) records a solved revisit.
+        required=False,
+        empty_value=True,
+    )
     note = forms.CharField(
         label=_("What the resident said"), widget=forms.Textarea(attrs={"rows": 3})
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not can_reopen_by_revisit(self.complaint, self.user):
+            del self.fields["solved"]
 
 
 class ReopenForm(ActionForm):

@@ -194,6 +194,12 @@ class Breach(models.Model):
     team = models.ForeignKey(
         Team, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("team then")
     )
+    escalate_at = models.DateTimeField(
+        _("escalate to the project manager at"),
+        null=True,
+        blank=True,
+        help_text=_("One window after the deadline."),
+    )
     escalated_to_manager_at = models.DateTimeField(
         _("escalated to the project manager at"), null=True, blank=True
     )
@@ -207,7 +213,15 @@ class Breach(models.Model):
                 fields=["complaint", "deadline", "cycle"], name="breach_once_per_cycle"
             ),
         ]
-        indexes = [models.Index(fields=["due_at"], name="breach_due_at")]
+        indexes = [
+            models.Index(fields=["due_at"], name="breach_due_at"),
+            # The sweep's project-manager pass reads only the breaches still to escalate.
+            models.Index(
+                fields=["escalate_at"],
+                condition=Q(escalated_to_manager_at__isnull=True),
+                name="breach_to_escalate",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.complaint.reference} {self.get_deadline_display()} {self.due_at:%Y-%m-%d}"

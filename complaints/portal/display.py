@@ -7,7 +7,7 @@ Nothing here decides a deadline: windows come from `complaints.sla`, open deadli
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -66,6 +66,16 @@ def when_words(moment: datetime) -> str:
     return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
 
 
+def due_words(due: datetime) -> str:
+    """A deadline in words. Deadlines are exclusive ends: one at local midnight (the
+    working-day reply) is shown as the end of the day before (23:59), not as 00:00 of the
+    day after."""
+    local = timezone.localtime(due)
+    if local.time() == time():
+        local -= timedelta(microseconds=1)
+    return when_words(local)
+
+
 def promise_sentences(complaint: Complaint) -> list[str]:
     """The level's promise in plain words, e.g. "We will respond within 2 hours."."""
     windows = sla.windows_for(
@@ -118,7 +128,7 @@ def next_step(complaint: Complaint) -> str:
     """What the resident can expect next, in one line."""
     state = complaint.state
     if state == State.NEW and complaint.first_response_due is not None:
-        return _("Response by %(when)s") % {"when": when_words(complaint.first_response_due)}
+        return _("Response by %(when)s") % {"when": due_words(complaint.first_response_due)}
     if state == State.HANDLED:
         return _("Please confirm the fix")
     if state in CLOSED_STATES:
@@ -134,7 +144,7 @@ def next_step(complaint: Complaint) -> str:
     deadlines = sla.open_deadlines(complaint)
     if deadlines:
         first = min(deadlines, key=lambda item: item.due_at)
-        return str(DEADLINE_WORDS[first.deadline]) % {"when": when_words(first.due_at)}
+        return str(DEADLINE_WORDS[first.deadline]) % {"when": due_words(first.due_at)}
     return _("We are looking into it")
 
 

@@ -25,7 +25,7 @@ from django.db.models import (
 from django.db.models.functions import Lag
 
 from buildings.models import Property
-from complaints.models import DISCARDED_STATES, Breach, Complaint, Level, Survey
+from complaints.models import Breach, Complaint, Level, Survey
 from complaints.repeats import REPEAT_PROBLEM_COUNT, REPEAT_WINDOW, repeat_members_tagged
 from complaints.reports.months import month_bounds
 
@@ -205,10 +205,12 @@ def survey_rows(closed: ClosedMonth, *, group_by: list[str]) -> list[dict]:
 def overdue_streaks(*, property_id: int, start: datetime, end: datetime) -> dict[int, list]:
     """Runs of TALK_STREAK (3) or more overdue complaints in a row, per team.
 
-    The team's complaints whose resolve deadline falls in [start, end), ordered by it;
-    overdue means it has a breach. "Overdue" (1 or 0) is added up over a frame of each
-    complaint and the TALK_STREAK - 1 before it: one row comes back per complaint that
-    closes a streak, and rows sharing complaints are joined into one run. Returns
+    The team's complaints closed in [start, end) (the membership of every other figure
+    of the list, so the flag links only complaints its rows count), ordered by their
+    resolve deadline; overdue means it has a breach. "Overdue" (1 or 0) is added up over
+    a frame of each complaint and the TALK_STREAK - 1 before it: one row comes back per
+    complaint that closes a streak, and rows sharing complaints are joined into one run.
+    Returns
     {team id: [[complaint, …], …]}, a complaint being {"id", "reference", "due_at"}.
     """
     overdue = Case(
@@ -219,13 +221,8 @@ def overdue_streaks(*, property_id: int, start: datetime, end: datetime) -> dict
     over = {"partition_by": [F("team_id")], "order_by": [F("resolve_due").asc(), F("pk").asc()]}
     before = range(TALK_STREAK - 1, 0, -1)
     rows = (
-        Complaint.objects.filter(
-            property_id=property_id,
-            resolve_due__gte=start,
-            resolve_due__lt=end,
-            team__isnull=False,
-        )
-        .exclude(state__in=DISCARDED_STATES)
+        _closed_in(property_id, start, end)
+        .filter(team__isnull=False)
         .annotate(
             # this complaint and the ones before it
             overdue_in_streak=Window(

@@ -69,10 +69,11 @@ def rules_text(kind: str, rules: dict) -> list[str]:
         )
         % {"size": rules["list_size"], "double": 2 * rules["list_size"]},
         _(
-            "Talk with the team leader (约谈): the team's complaints whose resolve deadline "
-            "falls in the month are put in the order of that deadline; %(streak)d overdue ones "
-            "(each with a breach) in a row flag the team, with those complaints linked. "
-            "Two in a row, or three with an on-time one between, are not flagged."
+            "Talk with the team leader (约谈): the team's complaints closed in the month (as "
+            "for every figure above) are put in the order of their resolve deadline; "
+            "%(streak)d overdue ones (each with a breach) in a row flag the team, with those "
+            "complaints linked. Two in a row, or three with an on-time one between, are not "
+            "flagged."
         )
         % {"streak": rules["talk_streak"]},
     ]

@@ -187,29 +187,47 @@ def complaint_close(*, complaint_id: int, actor: AbstractBaseUser, reason: str =
 
 
 @transaction.atomic
-def complaint_revisit(*, complaint_id: int, actor: AbstractBaseUser, note: str) -> Complaint:
-    """Customer service records the call-back (回访) on a closed complaint."""
+def complaint_revisit(
+    *, complaint_id: int, actor: AbstractBaseUser, note: str, solved: bool = True
+) -> Complaint:
+    """Customer service records the call-back (回访) on a closed complaint. Recorded as
+    not solved (`solved=False`), the revisit reopens the complaint in the same
+    transaction, with what the resident said as the reason, told as any reopening is
+    (SPEC §3: reopen "by the revisit"); this needs the reopen permission too."""
     complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
     transition_check(complaint, Transition.REVISIT, actor)
+    if not solved:
+        refuse(permissions.revisit_reopen_refusal(complaint, actor))
     note = note.strip()
     if not note:
         raise InvalidInput(_("Write down what the resident said."), field="note")
     complaint.revisit(note=note, at=clock.now())
     complaint_save(complaint, actor=actor, transition=Transition.REVISIT, reason=note)
+    if not solved:
+        _reopen(complaint, actor=actor, reason=note)
     return complaint
 
 
 @transaction.atomic
 def complaint_reopen(*, complaint_id: int, actor: AbstractBaseUser, reason: str) -> Complaint:
     """Reopen a handled, closed or revisited complaint: the resident ("not fixed", or
-    within 7 days of closing) or customer service after a revisit. The owner then
-    re-dispatches it; project managers review reopened complaints (二次处置). A resident
-    past the 7 days gets ReopenWindowClosed."""
+    within 7 days of closing; past them ReopenWindowClosed), or a project manager's
+    override with a reason. Customer service reopens through `complaint_revisit`
+    (solved=False); any other staff member is refused (NotAllowed, naming the revisit).
+    The owner then re-dispatches it; project managers review reopened complaints
+    (二次处置)."""
     complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
     transition_check(complaint, Transition.REOPEN, actor)
     reason = reason.strip()
     if not reason:
         raise InvalidInput(_("Tell us what is still wrong."), field="reason")
+    _reopen(complaint, actor=actor, reason=reason)
+    return complaint
+
+
+def _reopen(complaint: Complaint, *, actor: AbstractBaseUser, reason: str) -> None:
+    """The reopening itself, once the caller has checked who may: a new SLA cycle from
+    now, the history row, and the project managers and the owner told."""
     complaint.reopen(at=clock.now())
     complaint.revisit_due_at = None
     complaint.held_total = timedelta()
@@ -225,7 +243,6 @@ def complaint_reopen(*, complaint_id: int, actor: AbstractBaseUser, reason: str)
         event_key=event_key("reopened", complaint.pk, complaint.reopen_count),
         params={"summary": reason[:60]},
     )
-    return complaint
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
-"""The SLA: deadline maths (`deadlines`), PRC working days (`workdays`) and the minute
-sweep (`sweep`). `from complaints import sla` gives the deadline maths; the sweep is a job
-and is imported from `complaints.sla.sweep` (or run by its schedule in `complaints.tasks`)."""
+"""The SLA: deadline maths (`deadlines`), PRC working days (`workdays`), who is told of
+a deadline (`escalation`) and the minute sweep (`sweep`). `from complaints import sla`
+gives the deadline maths; the sweep is a job and is imported from `complaints.sla.sweep`
+(or run by its schedule in `complaints.tasks`)."""
 
 from complaints.sla.deadlines import (
     DeadlineTimes,

@@ -3,7 +3,8 @@
 A complaint's SLA cycle starts when it is submitted (cycle 0) and again at each
 reopening (cycle n). Classifying computes the deadlines of the cycle from the
 level's windows; each deadline is warned at 80 % of its window, breached when it
-passes unmet, and escalated to the project manager one more window later. Time on
+passes unmet (a due time is an exclusive end: met at it is late), and escalated to
+the project manager one more window later, even when it was met late meanwhile. Time on
 hold stops the resolve clock only.
 """
 
@@ -113,6 +114,12 @@ def _met_at(complaint: Complaint, deadline: str) -> datetime | None:
     return min(met) if met else None
 
 
+def _window(complaint: Complaint, deadline: str, due: datetime) -> timedelta:
+    """The length of the cycle's window for `deadline`, time on hold left out."""
+    held = complaint.held_total if deadline == Deadline.RESOLVE else timedelta()
+    return due - complaint.sla_started_at - held
+
+
 def open_deadlines(complaint: Complaint) -> list[DeadlineTimes]:
     """The cycle's deadlines that are not met yet and whose clock is running."""
     if complaint.state not in IN_PROGRESS_STATES or complaint.sla_started_at is None:
@@ -125,10 +132,9 @@ def open_deadlines(complaint: Complaint) -> list[DeadlineTimes]:
     ):
         if due is None or _met_at(complaint, deadline) is not None:
             continue
-        held = complaint.held_total if deadline == Deadline.RESOLVE else timedelta()
         if deadline == Deadline.RESOLVE and complaint.held_since is not None:
             continue
-        window = due - complaint.sla_started_at - held
+        window = _window(complaint, deadline, due)
         result.append(
             DeadlineTimes(
                 deadline=deadline,
@@ -144,7 +150,8 @@ def breach_of(
     complaint: Complaint, *, deadline: str, due_at: datetime, detected_at: datetime
 ) -> Breach:
     """The breach of one of the cycle's deadlines, with the level, owner and team the
-    complaint has now."""
+    complaint has now, and when it reaches the project manager: one window after it was
+    due, whether the deadline is still open then or was met late meanwhile."""
     return Breach(
         complaint=complaint,
         deadline=deadline,
@@ -152,6 +159,7 @@ def breach_of(
         level=complaint.level,
         due_at=due_at,
         detected_at=detected_at,
+        escalate_at=due_at + _window(complaint, deadline, due_at),
         owner_id=complaint.owner_id,
         team_id=complaint.team_id,
     )
@@ -169,7 +177,8 @@ def late_breaches(complaint: Complaint, *, now: datetime) -> list[Breach]:
         (Deadline.RESOLVE, complaint.resolve_due),
     ):
         met = _met_at(complaint, deadline)
-        if due is not None and met is not None and met > due:
+        # Due is an exclusive end: met at the due moment is late, as the sweep has it.
+        if due is not None and met is not None and met >= due:
             late.append(breach_of(complaint, deadline=deadline, due_at=due, detected_at=now))
     return late
 

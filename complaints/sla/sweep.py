@@ -3,12 +3,10 @@ the ownership guard for complaints nobody has accepted. Each run reads only what
 a chunk at a time; on PostgreSQL a second cluster skips the rows the first has locked."""
 
 import logging
-from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
 
 from complaints import clock, sla
 from complaints.models import (
@@ -26,6 +24,11 @@ from complaints.notifications import (
     notifications_save,
 )
 from complaints.services.batch import complaints_schedule_save, holds_resume_due
+from complaints.sla.escalation import (
+    breach_notifications,
+    deadline_notifications,
+    escalation_notifications,
+)
 from staff.selectors import (
     project_manager_ids_by_property,
     project_manager_links,
@@ -46,13 +49,10 @@ def _lock_chunk(queryset):
     return queryset
 
 
-def _format(moment: datetime) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
-
-
 def sla_sweep(*, now: datetime | None = None, chunk_size: int = CHUNK_SIZE) -> dict[str, int]:
     """Warn owners at 80 %, record breaches, escalate them to the team leader at once and
-    to the project manager one window later, and end holds whose time has come.
+    to the project manager one window later (`breaches_escalate`, for every breach however
+    it was recorded), and end holds whose time has come.
 
     Only complaints whose `sla_next_at` has come are read, a chunk at a time with a fixed
     number of queries per chunk, in the order of the `sla_next_at` index (the longest
@@ -74,88 +74,52 @@ def sla_sweep(*, now: datetime | None = None, chunk_size: int = CHUNK_SIZE) -> d
                 _lock_chunk(due.select_related("team").order_by("sla_next_at", "pk"))[:chunk_size]
             )
             if not chunk:
-                return totals
+                break
             # Before _sweep_chunk moves each complaint's sla_next_at on.
             last = (chunk[-1].sla_next_at, chunk[-1].pk)
             counts = _sweep_chunk(chunk, now=now)
         for key, value in counts.items():
             totals[key] += value
-
-
-def _build(
-    recipients: Iterable[int | None],
-    kind: str,
-    *,
-    complaint: Complaint,
-    parts: tuple,
-    params: dict,
-    now: datetime,
-) -> list[Notification]:
-    return [
-        notification_build(
-            recipient_id=user_id,
-            kind=kind,
-            event_key=event_key(kind, *parts),
-            now=now,
-            complaint=complaint,
-            params=params,
-        )
-        for user_id in set(recipients)
-        if user_id
-    ]
+    # After the breaches this run recorded, so one overdue for a whole window already
+    # (the cluster was down) is escalated in the same run.
+    escalated = breaches_escalate(now=now, chunk_size=chunk_size)
+    totals["escalated"] = escalated["escalated"]
+    totals["notifications"] += escalated["notifications"]
+    return totals
 
 
 def _sweep_chunk(chunk: list[Complaint], *, now: datetime) -> dict[str, int]:
     property_ids = {complaint.property_id for complaint in chunk}
-    managers = project_manager_ids_by_property(property_ids)
     service_leaders = service_leader_id_by_property(property_ids)
     system = system_user()
 
     resumed = holds_resume_due(chunk, actor=system, now=now)
 
     breaches: list[Breach] = []
-    escalated: dict[tuple[str, int], list[int]] = {}
     notifications: list[Notification] = []
     for complaint in chunk:
-        cycle = complaint.reopen_count
-        leader_id = (
-            complaint.team.leader_id
-            if complaint.team and complaint.team.leader_id
-            else service_leaders.get(complaint.property_id)
-        )
         for times in sla.open_deadlines(complaint):
-            event = {
-                "complaint": complaint,
-                "parts": (complaint.pk, times.deadline, cycle),
-                "params": {"deadline": times.deadline, "due": _format(times.due_at)},
-                "now": now,
-            }
             if times.warn_at <= now < times.due_at:
-                notifications += _build([complaint.owner_id], "sla_warning", **event)
-            if times.due_at <= now:
-                breaches.append(
-                    sla.breach_of(
-                        complaint, deadline=times.deadline, due_at=times.due_at, detected_at=now
-                    )
+                notifications += deadline_notifications(
+                    [complaint.owner_id],
+                    "sla_warning",
+                    complaint=complaint,
+                    deadline=times.deadline,
+                    cycle=complaint.reopen_count,
+                    due_at=times.due_at,
+                    now=now,
                 )
-                notifications += _build([leader_id, complaint.owner_id], "sla_breach", **event)
-            if times.escalate_at <= now:
-                escalated.setdefault((times.deadline, cycle), []).append(complaint.pk)
-                notifications += _build(
-                    managers.get(complaint.property_id, []), "sla_escalation", **event
+            if times.due_at <= now:
+                breach = sla.breach_of(
+                    complaint, deadline=times.deadline, due_at=times.due_at, detected_at=now
+                )
+                breaches.append(breach)
+                notifications += breach_notifications(
+                    complaint, [breach], now=now, service_leaders=service_leaders
                 )
         sla.refresh_schedule(complaint, now=now, swept=True)
 
     Breach.objects.bulk_create(breaches, ignore_conflicts=True)
-    if escalated:
-        # One term per deadline and cycle, not per complaint: SQLite refuses an
-        # expression deeper than 1,000 terms, and each term costs a filter resolution.
-        condition = Q()
-        for (deadline, cycle), complaint_ids in escalated.items():
-            condition |= Q(deadline=deadline, cycle=cycle, complaint_id__in=complaint_ids)
-        Breach.objects.filter(condition, escalated_to_manager_at__isnull=True).update(
-            escalated_to_manager_at=now
-        )
     notifications_save(notifications)
     complaints_schedule_save(chunk)
     return {
@@ -164,6 +128,31 @@ def _sweep_chunk(chunk: list[Complaint], *, now: datetime) -> dict[str, int]:
         "notifications": len(notifications),
         "resumed": len(resumed),
     }
+
+
+def breaches_escalate(*, now: datetime, chunk_size: int = CHUNK_SIZE) -> dict[str, int]:
+    """Tell the project managers of every breach one window after its deadline, whatever
+    the complaint's state now: still open, met late (by a service, between two sweeps or
+    while the cluster was down), closed or reopened since. Each breach once: it is marked
+    escalated in the chunk's transaction, and on PostgreSQL a second cluster skips the
+    rows the first has locked. Reads the partial index of breaches still to escalate."""
+    totals = {"escalated": 0, "notifications": 0}
+    due = Breach.objects.filter(escalated_to_manager_at__isnull=True, escalate_at__lte=now)
+    # Most minutes nothing is due: one probe of the index, no transaction.
+    while due.exists():
+        with transaction.atomic():
+            ordered = due.select_related("complaint").order_by("escalate_at", "pk")
+            chunk = list(_lock_chunk(ordered)[:chunk_size])
+            if not chunk:
+                break  # the rest is locked by another cluster, which escalates it
+            notifications = escalation_notifications(chunk, now=now)
+            Breach.objects.filter(
+                pk__in=[breach.pk for breach in chunk], escalated_to_manager_at__isnull=True
+            ).update(escalated_to_manager_at=now)
+            notifications_save(notifications)
+        totals["escalated"] += len(chunk)
+        totals["notifications"] += len(notifications)
+    return totals
 
 
 def ownership_guard(*, now: datetime | None = None) -> int:

@@ -67,11 +67,14 @@ def is_workday(day: date) -> bool:
 
 
 def add_working_days(start: datetime, days: int) -> datetime:
-    """The end (23:59:59 local) of the `days`-th working day after `start`'s date.
+    """The end of the `days`-th working day after `start`'s date, as an exclusive end:
+    00:00 local of the next day, so the whole last day (its last half-second too) is on
+    time and a deadline is late from the moment it is due (`met >= due`), like every
+    other deadline.
 
     Submitted on Tuesday 30 September 2025 with 5 working days: 1–8 October are the
     National Day holiday and Saturday 11 October a make-up workday, so the reply is
-    due at the end of Tuesday 14 October.
+    due by the end of Tuesday 14 October: the value is 15 October 00:00.
     """
     local_start = timezone.localtime(start).date()
     candidates = []
@@ -83,4 +86,4 @@ def add_working_days(start: datetime, days: int) -> datetime:
         candidates += workdays_between(horizon + timedelta(days=1), horizon_end)
         horizon = horizon_end
     due_day = candidates[days - 1]
-    return timezone.make_aware(datetime.combine(due_day, time(23, 59, 59)))
+    return timezone.make_aware(datetime.combine(due_day + timedelta(days=1), time()))

@@ -67,10 +67,11 @@ EXPECTED = {
     ("dispatched", "hold"): {OWNER, MANAGER},
     ("dispatched", "transfer"): {MANAGER},
     ("handled", "close"): {OWNER, MANAGER, RESIDENT, SYSTEM},
-    ("handled", "reopen"): {OWNER, AGENT, MANAGER, RESIDENT},
+    # Staff reopen through the revisit; only a project manager overrides (SPEC §3).
+    ("handled", "reopen"): {MANAGER, RESIDENT},
     ("handled", "transfer"): {MANAGER},
     ("closed", "revisit"): {OWNER, AGENT, MANAGER},
-    ("closed", "reopen"): {OWNER, AGENT, MANAGER, RESIDENT},
+    ("closed", "reopen"): {MANAGER, RESIDENT},
     ("closed", "survey"): {RESIDENT},
     ("closed", "transfer"): {MANAGER},
 }

@@ -23,8 +23,10 @@ Around them: R1 (Door bell, unit 1201, filed 15 Jan, open) makes R1+E1+E2 a repe
 problem on 10 Feb (E2's filing): all three count as February's repeat problems, R1 too;
 T1 (27 Jan) and T2 (28 Feb) about Parking in unit 502 are 32 days apart, so S1 between
 them is no repeat problem in February, and T3 (3 Mar) makes S1+T2+T3 one in March;
-V4 (Garbage, B5 common, open, breached, due 22 Feb) completes Environment's streak
-V1 → V2 → V4 (约谈); X1 closed 31 Jan 23:50 (January, survey 60×3) and X2 closed
+V4 (Garbage, B5 common, open, breached, due 22 Feb) is not closed, so no figure counts
+it, the talk rule neither (Environment's closed V1, V2 late and V3 on time are no
+streak); the talk tests close it on 23 February (`v4_closed`), completing Environment's
+streak V1 → V2 → V4 (约谈); X1 closed 31 Jan 23:50 (January, survey 60×3) and X2 closed
 1 Mar 00:00 (March) sit on the month's edges; W1 was filed in February and withdrawn;
 O1 is another property's breached complaint closed in February.
 """
@@ -184,3 +186,16 @@ def month(
         )
     )
     return built
+
+
+@pytest.fixture
+def v4_closed(month, agent):
+    """V4 handled on 22 February at 15:00 and closed on 23 February at 09:00 (through the
+    services, then the moments set): Environment's closed complaints are then V1, V2, V4
+    (late, in resolve-deadline order) and V3, and the talk rule flags V1 → V2 → V4."""
+    v4 = month["V4"]
+    services.complaint_handle(complaint_id=v4.pk, actor=v4.assignee, note="Removed.")
+    services.complaint_close(complaint_id=v4.pk, actor=agent, reason="Resident unreachable")
+    Complaint.objects.filter(pk=v4.pk).update(handled_at=feb(22, 15), closed_at=feb(23))
+    month["V4"] = Complaint.objects.get(pk=v4.pk)
+    return month

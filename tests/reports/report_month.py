@@ -65,7 +65,9 @@ def build(case: Case) -> Complaint:
         services.complaint_handle(complaint_id=pk, actor=case.handler, note="Fixed.")
         services.complaint_close(complaint_id=pk, actor=owner, reason="Resident unreachable")
         if round_ + 1 < rounds:
-            services.complaint_reopen(complaint_id=pk, actor=owner, reason="Not fixed.")
+            services.complaint_revisit(
+                complaint_id=pk, actor=owner, note="Not fixed.", solved=False
+            )
             services.complaint_dispatch(
                 complaint_id=pk, actor=owner, team=case.team, assignee=case.handler
             )

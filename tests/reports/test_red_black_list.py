@@ -113,10 +113,18 @@ def test_owners_every_figure_and_ranking(report):
     assert lei_zhao["score"] == pytest.approx(60)
 
 
-def test_talk_flag_links_the_three_complaints(report, month):
-    """Environment's complaints due in February, by resolve deadline: V1 (3 Feb, late),
-    V2 (21 Feb, late), V4 (22 Feb, late, still open), V3 (25 Feb, on time): three late
+def test_an_open_complaint_is_no_part_of_a_talk(report):
+    """V4 (late, still open) is counted by no figure, so not by the talk rule either:
+    Environment's closed V1 and V2 (late) and V3 (on time) are no streak."""
+    assert report["talks"] == []
+    assert all(entry["talk"] == [] for entry in report["teams"])
+
+
+def test_talk_flag_links_the_three_complaints(month, v4_closed, prop):
+    """Environment's complaints closed in February, by resolve deadline: V1 (3 Feb, late),
+    V2 (21 Feb, late), V4 (22 Feb, late, closed 23 Feb), V3 (25 Feb, on time): three late
     in a row, so the team is flagged with V1, V2 and V4. Engineering has only E2 late."""
+    report = red_black_compute(property_id=prop.pk, month=FEBRUARY)
     expected = [month[name].reference for name in ("V1", "V2", "V4")]
     assert [
         (talk["team"], [[item["reference"] for item in run] for run in talk["runs"]])

@@ -36,8 +36,9 @@ def page(client, name: str, **params):
 
 
 @pytest.mark.parametrize("role", ["supervisor", "project_manager"])
-def test_supervisor_and_manager_read_both_reports(request, client, month, prop, role):
-    """Both pages answer 200 with the month's teams, the talk flag linking V1, V2 and V4,
+def test_supervisor_and_manager_read_both_reports(request, client, month, v4_closed, prop, role):
+    """Both pages answer 200 with the month's teams, the talk flag linking V1, V2 and V4
+    (closed in February by `v4_closed`),
     charts drawn as inline SVG, the rules and "Not final" (February is not published)."""
     client.force_login(request.getfixturevalue(role))
 

@@ -84,7 +84,9 @@ def test_published_figures_do_not_change_after_edits(month, prop, agent):
     published_an, _snapshot = report_for(kind=Kind.ANALYSIS, property_id=prop.pk, month=FEBRUARY)
 
     Breach.objects.filter(complaint=month["E2"]).delete()
-    services.complaint_reopen(complaint_id=month["E1"].pk, actor=agent, reason="Again.")
+    services.complaint_revisit(
+        complaint_id=month["E1"].pk, actor=agent, note="Again.", solved=False
+    )
     Survey.objects.filter(complaint=month["V1"]).update(solved=100, speed=100, attitude=100)
 
     live = red_black_compute(property_id=prop.pk, month=FEBRUARY)

@@ -1,5 +1,8 @@
-"""The 3-consecutive-overdue rule (约谈): a team's complaints due in the month, in the
-order of their resolve deadline; three overdue ones (with a breach) in a row flag the team."""
+"""The 3-consecutive-overdue rule (约谈): a team's complaints closed in the month (the
+membership of every red/black figure), in the order of their resolve deadline; three
+overdue ones (with a breach) in a row flag the team."""
+
+from datetime import timedelta
 
 import pytest
 from report_month import FEBRUARY, Case, at, build, feb
@@ -13,10 +16,12 @@ LATE, ON_TIME = True, False
 
 @pytest.fixture
 def file_due(now, agent, handler, engineering, category, building):
-    """`file_due(due, late, team=…)` files a dispatched complaint of `team` (default
-    Engineering) whose resolve deadline is `due`, with a breach at `due` when late."""
+    """`file_due(due, late, team=…)` files a complaint of `team` (default Engineering)
+    whose resolve deadline is `due`, with a breach at `due` when late, handled and closed
+    at `closed` (by default an hour after `due`, in February for every `due` below)."""
 
-    def _file(due, late, *, team=None, handler_=None, breach_at=None):
+    def _file(due, late, *, team=None, handler_=None, breach_at=None, closed=None):
+        closed = closed or due + timedelta(hours=1)
         return build(
             Case(
                 team=team or engineering,
@@ -27,6 +32,8 @@ def file_due(now, agent, handler, engineering, category, building):
                 building=building,
                 created=at(1, 10),
                 resolve_due=due,
+                handled=closed,
+                closed=closed,
                 breaches=(("resolve", breach_at or due),) if late else (),
             )
         )
@@ -89,14 +96,24 @@ def test_order_is_the_due_moment_not_the_filing_order(prop, engineering, file_du
     assert streaks(prop) == {engineering.pk: [[a.pk, c.pk, b.pk]]}
 
 
-def test_only_complaints_due_in_the_month_count(prop, file_due):
-    """A late complaint due at 23:30 on 31 January (local time) belongs to January, one
-    due at 00:00 on 1 March to March: the two late ones of February are not three."""
-    file_due(at(1, 31, 23, 30), LATE)
+def test_only_complaints_closed_in_the_month_count(prop, file_due):
+    """A late complaint closed at 23:30 on 31 January (local time) belongs to January, one
+    closed at 00:00 on 1 March to March, even though both were due in February: the two
+    late ones of February are not three."""
+    file_due(feb(9), LATE, closed=at(1, 31, 23, 30))
     file_due(feb(10), LATE)
     file_due(feb(12), LATE)
-    file_due(at(3, 1, 0, 0), LATE)
+    file_due(feb(13), LATE, closed=at(3, 1, 0, 0))
     assert streaks(prop) == {}
+
+
+def test_a_complaint_due_in_another_month_counts_in_its_closing_month(prop, engineering, file_due):
+    """Due (late) on 31 January but closed on 2 February, a complaint is February's: with
+    two more late ones of February it makes three in a row, in deadline order."""
+    january = file_due(at(1, 31, 18), LATE, closed=feb(2))
+    second = file_due(feb(10), LATE)
+    third = file_due(feb(12), LATE)
+    assert streaks(prop) == {engineering.pk: [[january.pk, second.pk, third.pk]]}
 
 
 def test_the_sequence_is_per_team(prop, environment, file_due):

@@ -233,17 +233,36 @@ def test_revisit(client, in_state, agent):
     )
 
 
-def test_reopen(client, in_state, agent):
-    """Customer service reopens a closed complaint with what is still wrong."""
+def test_revisit_not_solved_reopens(client, in_state, agent):
+    """Customer service records the call-back as not solved: the complaint is reopened
+    with what the resident said as the reason."""
     complaint = in_state(State.CLOSED)
     client.force_login(agent)
+
+    response = post_action(
+        client, complaint, "revisit", {"solved": "not_solved", "note": "Dripping again."}
+    )
+
+    assert_done(response, complaint, "Record revisit call")
+    complaint.refresh_from_db()
+    assert (complaint.state, complaint.reopen_count) == (State.REOPENED, 1)
+    assert complaint.revisit_note == "Dripping again."
+    assert_history(complaint, transition=Transition.REOPEN, user=agent, reason="Dripping again.")
+
+
+def test_reopen_is_a_project_managers_override(client, in_state, project_manager):
+    """A project manager reopens a closed complaint with a reason (override), in history."""
+    complaint = in_state(State.CLOSED)
+    client.force_login(project_manager)
 
     response = post_action(client, complaint, "reopen", {"reason": "Dripping again."})
 
     assert_done(response, complaint, "Reopen")
     complaint.refresh_from_db()
     assert (complaint.state, complaint.reopen_count) == (State.REOPENED, 1)
-    assert_history(complaint, transition=Transition.REOPEN, user=agent, reason="Dripping again.")
+    assert_history(
+        complaint, transition=Transition.REOPEN, user=project_manager, reason="Dripping again."
+    )
 
 
 @pytest.mark.parametrize("typed", ["{reference}", "{reference_lower}", " {number} "])

@@ -40,17 +40,18 @@ BUTTONS = [
         {"dispatch", "handle", "set_level", "hold", "on_site", "transfer"},
     ),
     (State.DISPATCHED, "supervisor", set()),
-    (State.HANDLED, "agent", {"close", "reopen"}),
-    (State.HANDLED, "agent2", {"reopen"}),
+    # Staff reopen a closed complaint by its revisit; only a project manager overrides.
+    (State.HANDLED, "agent", {"close"}),
+    (State.HANDLED, "agent2", set()),
     (State.HANDLED, "handler", set()),
     (State.HANDLED, "team_leader", set()),
     (State.HANDLED, "project_manager", {"close", "reopen", "transfer"}),
     (State.HANDLED, "supervisor", set()),
-    (State.CLOSED, "agent", {"revisit", "reopen"}),
+    (State.CLOSED, "agent", {"revisit"}),
     (State.CLOSED, "handler", set()),
     (State.CLOSED, "project_manager", {"revisit", "reopen", "transfer"}),
     (State.CLOSED, "supervisor", set()),
-    (State.REVISITED, "agent", {"reopen"}),
+    (State.REVISITED, "agent", set()),
     (State.REVISITED, "project_manager", {"reopen", "transfer"}),
     (State.REOPENED, "agent", {"dispatch", "set_level", "hold"}),
     (State.REOPENED, "handler", set()),
@@ -145,7 +146,20 @@ REFUSED = [
     ("env_leader", "handle", "You are not allowed to do this."),
     ("agent2", "close", "You are not allowed to do this."),
     ("handler", "close", "You are not allowed to do this."),
-    ("team_leader", "reopen", "You are not allowed to do this."),
+    (
+        "team_leader",
+        "reopen",
+        "Staff reopen a complaint through the revisit: record the call-back as “not "
+        "solved”. Otherwise only the resident, or a project manager with a reason, may "
+        "reopen it.",
+    ),
+    (
+        "agent",
+        "reopen",
+        "Staff reopen a complaint through the revisit: record the call-back as “not "
+        "solved”. Otherwise only the resident, or a project manager with a reason, may "
+        "reopen it.",
+    ),
     ("team_leader", "revisit", "You are not allowed to do this."),
     ("agent2", "set_level", "You are not allowed to do this."),
     ("agent2", "hold", "Only the owner may put a complaint on hold."),

@@ -52,8 +52,8 @@ def world(now, time_machine, walk, agent, agent2, foreign_complaint):
         "reopened": at(now - hour, State.CLOSED),
     }
     time_machine.move_to(now - hour / 2, tick=False)
-    services.complaint_reopen(
-        complaint_id=complaints["reopened"].pk, actor=agent, reason="Dripping again."
+    services.complaint_revisit(
+        complaint_id=complaints["reopened"].pk, actor=agent, note="Dripping again.", solved=False
     )
     time_machine.move_to(now, tick=False)
     agent2s = at(now, State.NEW)

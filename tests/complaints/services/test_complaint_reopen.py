@@ -1,5 +1,7 @@
-"""complaint_reopen: the resident ("not fixed", or within 7 days of closing) or customer
-service after a revisit."""
+"""complaint_reopen: the resident ("not fixed", or within 7 days of closing), or a project
+manager's override with a reason; customer service reopens through the revisit
+(complaint_revisit with solved=False, tests/edges/test_reopen_rule.py has the rule's
+edges)."""
 
 from datetime import timedelta
 
@@ -14,7 +16,12 @@ from complaints.exceptions import (
     WrongState,
 )
 from complaints.models import State, Transition
-from complaints.services import complaint_dispatch, complaint_handle, complaint_reopen
+from complaints.services import (
+    complaint_dispatch,
+    complaint_handle,
+    complaint_reopen,
+    complaint_revisit,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -67,18 +74,37 @@ def test_resident_cannot_reopen_after_seven_days(now, time_machine, walk, reside
     assert snapshot(complaint) == before
 
 
-def test_customer_service_reopens_after_the_revisit_at_any_time(now, time_machine, walk, agent2):
-    """After a revisit call customer service may reopen, outside the resident's window."""
-    complaint = walk(State.REVISITED)
+def test_customer_service_reopens_by_the_revisit_at_any_time(now, time_machine, walk, agent2):
+    """Customer service reopens by recording the revisit call as not solved, also outside
+    the resident's window; the "reopen" history row carries what the resident said."""
+    complaint = walk(State.CLOSED)
     time_machine.move_to(now + timedelta(days=30), tick=False)
 
-    complaint_reopen(complaint_id=complaint.pk, actor=agent2, reason="Unhappy on the call")
+    complaint_revisit(
+        complaint_id=complaint.pk, actor=agent2, note="Unhappy on the call", solved=False
+    )
 
     complaint.refresh_from_db()
     assert complaint.state == State.REOPENED
     assert_history(
         complaint, transition=Transition.REOPEN, user=agent2, reason="Unhappy on the call"
     )
+
+
+def test_customer_service_may_not_reopen_a_revisited_complaint_directly(
+    now, time_machine, walk, agent2
+):
+    """Once the revisit is recorded as solved, customer service cannot reopen the
+    complaint by itself: NotAllowed, naming the revisit, and nothing changes."""
+    complaint = walk(State.REVISITED)
+    time_machine.move_to(now + timedelta(days=1), tick=False)
+    before = snapshot(complaint)
+
+    with pytest.raises(NotAllowed) as excinfo:
+        complaint_reopen(complaint_id=complaint.pk, actor=agent2, reason="Unhappy on the call")
+
+    assert "revisit" in excinfo.value.message
+    assert snapshot(complaint) == before
 
 
 def test_reopen_count_grows_with_every_reopen(now, walk, agent, handler, engineering, resident):

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from helpers import assert_history
 
 from complaints.models import Level, PropertySlaOverride, State, Transition
-from complaints.services import complaint_classify, complaint_reopen, complaint_set_level
+from complaints.services import complaint_classify, complaint_revisit, complaint_set_level
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,8 @@ MONDAY = datetime(2025, 3, 10, 9, 30, tzinfo=SHANGHAI)
 
 
 def end_of(year: int, month: int, day: int) -> datetime:
-    return datetime(year, month, day, 23, 59, 59, tzinfo=SHANGHAI)
+    """The end of a day as deadlines store it: an exclusive end, the next day's 00:00."""
+    return datetime(year, month, day, tzinfo=SHANGHAI) + timedelta(days=1)
 
 
 def test_level_one_windows(file_complaint):
@@ -180,13 +181,14 @@ def test_set_level_to_one_adds_on_site_and_alerts_the_project_manager(
 
 
 def test_reopen_starts_fresh_windows(travel, walk, agent):
-    """Reopening a closed level II complaint three days later starts a new cycle: its
-    windows run from reopened_at, not from the original submission."""
+    """Reopening a closed level II complaint three days later (the revisit recorded as
+    not solved) starts a new cycle: its windows run from reopened_at, not from the
+    original submission."""
     travel(MONDAY)
     complaint = walk(State.CLOSED)
     reopened_at = travel(MONDAY + timedelta(days=3))
 
-    complaint_reopen(complaint_id=complaint.pk, actor=agent, reason="Leaking again.")
+    complaint_revisit(complaint_id=complaint.pk, actor=agent, note="Leaking again.", solved=False)
 
     complaint.refresh_from_db()
     assert complaint.reopen_count == 1

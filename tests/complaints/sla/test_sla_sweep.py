@@ -189,15 +189,16 @@ def test_arrival_on_site_meets_level_one_on_site_deadline(
     assert complaint.sla_next_at == T0 + 96 * MINUTE
 
 
-def test_reopened_cycle_is_breached_separately(travel, dispatched, agent, handler):
-    """A complaint breached in its first cycle (resolve), handled and reopened, gets a
-    new breach numbered cycle 1 when the fresh first-response window passes too."""
+def test_reopened_cycle_is_breached_separately(travel, dispatched, resident, handler):
+    """A complaint breached in its first cycle (resolve), handled and reopened (the
+    resident says "not fixed"), gets a new breach numbered cycle 1 when the fresh
+    first-response window passes too."""
     travel(T0 + 24 * HOUR)
     sla_sweep()
     travel(T0 + 25 * HOUR)
     complaint_handle(complaint_id=dispatched.pk, actor=handler, note="Replaced the bulb.")
     reopened_at = travel(T0 + 26 * HOUR)
-    complaint_reopen(complaint_id=dispatched.pk, actor=agent, reason="Still dark.")
+    complaint_reopen(complaint_id=dispatched.pk, actor=resident.user, reason="Still dark.")
 
     travel(reopened_at + 2 * HOUR)
     sla_sweep()

@@ -46,7 +46,7 @@ def test_year_without_data_counts_monday_to_friday_and_warns_once(fresh_warnings
     first = file_complaint(WEDNESDAY_2027, level=Level.III)
     second = file_complaint(WEDNESDAY_2027, level=Level.III)
 
-    due = datetime(2027, 3, 10, 23, 59, 59, tzinfo=SHANGHAI)
+    due = datetime(2027, 3, 11, 0, 0, tzinfo=SHANGHAI)  # the end of 10 March, exclusive
     assert first.resolve_due == second.resolve_due == due
     warnings = _warnings(fresh_warnings)
     assert len(warnings) == 1
@@ -66,7 +66,7 @@ def test_admin_rows_for_a_new_year_win_without_warning(fresh_warnings, file_comp
 
     complaint = file_complaint(WEDNESDAY_2027, level=Level.III)
 
-    assert complaint.resolve_due == datetime(2027, 3, 11, 23, 59, 59, tzinfo=SHANGHAI)
+    assert complaint.resolve_due == datetime(2027, 3, 12, 0, 0, tzinfo=SHANGHAI)
     assert _warnings(fresh_warnings) == []
 
 
