@@ -5,7 +5,7 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 
 from complaints import sla
-from complaints.models import Complaint, Deadline
+from complaints.models import Complaint
 from complaints.selectors import is_suspected_emergency_pending
 
 SUSPECTED = "emergency"
@@ -33,14 +33,7 @@ def provisional_first_response(complaint: Complaint) -> sla.DeadlineTimes | None
     submission, while it has no deadlines of its own (not classified yet)."""
     if not is_suspected_emergency_pending(complaint):
         return None
-    due = complaint.first_response_due
-    window = due - complaint.created_at
-    return sla.DeadlineTimes(
-        deadline=Deadline.FIRST_RESPONSE,
-        due_at=due,
-        warn_at=due - window * (1 - sla.warning_ratio()),
-        escalate_at=due + window,
-    )
+    return sla.provisional_first_response(complaint)
 
 
 def deadline_status(times: sla.DeadlineTimes, now: datetime) -> tuple[str, str]:

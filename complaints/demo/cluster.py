@@ -16,6 +16,7 @@ leave its work undone, which tests/demo notices (every breach, notification and 
 invitation must come from a run).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -37,16 +38,16 @@ TICKS_FROM = datetime(2000, 1, 1, tzinfo=UTC)
 
 @dataclass(frozen=True)
 class Watch:
-    """What a job waits for: the earliest `column` (plus the `delay` setting) of the
+    """What a job waits for: the earliest `column` (plus the job's own `delay`) of the
     rows matching `condition`."""
 
     model: type[Model]
     column: str
     condition: Q
-    delay: str = ""  # a duration of services.settings_duration
+    delay: Callable[[], timedelta] = timedelta
 
     def waited(self, since: datetime) -> tuple[Q, timedelta]:
-        delay = settings_duration(self.delay) if self.delay else timedelta()
+        delay = self.delay()
         return self.condition & Q(**{f"{self.column}__gte": since - delay}), delay
 
 
@@ -57,13 +58,16 @@ WATCHES = {
     "ownership_guard": Watch(Complaint, "first_response_due", Q(state=State.NEW)),
     "notifications_deliver_task": Watch(Notification, "created_at", Q(delivered_at__isnull=True)),
     "auto_confirm": Watch(
-        Complaint, "handled_at", Q(state=State.HANDLED), delay="CONFIRMATION_WINDOW"
+        Complaint,
+        "handled_at",
+        Q(state=State.HANDLED),
+        delay=lambda: settings_duration("CONFIRMATION_WINDOW"),
     ),
     "survey_dispatch": Watch(
         Complaint,
         "closed_at",
         Q(state__in=CLOSED_STATES, resident__isnull=False),
-        delay="SURVEY_AFTER",
+        delay=tasks.survey_waiting_time,
     ),
     "revisit_queue": Watch(Complaint, "revisit_due_at", Q(state=State.CLOSED)),
 }

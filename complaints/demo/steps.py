@@ -235,9 +235,14 @@ class Teller:
             return complaint
         if step == REVISIT:
             note = story.revisit_note or rng.choice(REVISIT_NOTES)
-            return services.complaint_revisit(complaint_id=pk, actor=agent, note=note)
+            # A revisit that ends the story reopened found the problem not solved.
+            return services.complaint_revisit(
+                complaint_id=pk, actor=agent, note=note, solved=story.state != State.REOPENED
+            )
         if step == REOPEN:
-            actor = agent if previous == REVISIT or resident_user is None else resident_user
+            # The resident, or for a complaint taken in without one the project manager,
+            # whose override needs the reason anyway.
+            actor = resident_user or people.managers[story.property]
             return services.complaint_reopen(
                 complaint_id=pk, actor=actor, reason=story.reopen_reason or "问题仍未解决。"
             )

@@ -28,6 +28,7 @@ from complaints.demo.stories.story import (
 )
 from complaints.models import Channel, Level, State
 from complaints.services import settings_duration
+from complaints.tasks import survey_waiting_time
 
 # How long ago (days) a complaint that ends in this state was filed.
 START_WINDOW_DAYS = {
@@ -111,8 +112,8 @@ def _gap(
         # The job runs every ten minutes once the window is over.
         return settings_duration("CONFIRMATION_WINDOW") + _minutes(15, 40, rng)
     elif step == SURVEY:
-        # The resident answers the invitation sent a day after the closing.
-        return settings_duration("SURVEY_AFTER") + _minutes(15, 1200, rng)
+        # The resident answers the invitation sent soon after the closing.
+        return survey_waiting_time() + _minutes(15, 1200, rng)
     elif step == REVISIT:
         low, high = (20, 600) if previous == SURVEY else (1440, 2880)
     elif step == REOPEN:

@@ -134,16 +134,26 @@ def open_deadlines(complaint: Complaint) -> list[DeadlineTimes]:
             continue
         if deadline == Deadline.RESOLVE and complaint.held_since is not None:
             continue
-        window = _window(complaint, deadline, due)
-        result.append(
-            DeadlineTimes(
-                deadline=deadline,
-                due_at=due,
-                warn_at=due - window * (1 - warning_ratio()),
-                escalate_at=due + window,
-            )
-        )
+        result.append(deadline_times(deadline, due, _window(complaint, deadline, due)))
     return result
+
+
+def deadline_times(deadline: str, due: datetime, window: timedelta) -> DeadlineTimes:
+    """A deadline's moments: warned at the warning ratio of its window, escalated to the
+    project manager one window after it was due."""
+    return DeadlineTimes(
+        deadline=deadline,
+        due_at=due,
+        warn_at=due - window * (1 - warning_ratio()),
+        escalate_at=due + window,
+    )
+
+
+def provisional_first_response(complaint: Complaint) -> DeadlineTimes:
+    """The first response promised at filing (`first_response_provisional`), counted from
+    the submission, before the complaint has deadlines of its own."""
+    due = complaint.first_response_due
+    return deadline_times(Deadline.FIRST_RESPONSE, due, due - complaint.created_at)
 
 
 def breach_of(

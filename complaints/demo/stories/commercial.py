@@ -1,7 +1,7 @@
 """金融港商业中心, the commercial complex: its complaint stories."""
 
 from complaints.demo.places import P2
-from complaints.demo.stories.story import CLOSE, HANDLE, REOPEN, REVISIT, TO_DISPATCHED, Story
+from complaints.demo.stories.story import CLOSE, HANDLE, REVISIT, TO_DISPATCHED, Story
 from complaints.models import Channel, Level
 from complaints.models import State as S
 
@@ -35,9 +35,8 @@ COMMERCIAL = (
         place="property", location="B座地下二层集水井（设备 WL-B2-03）", level=Level.I,
         with_resident=False, close_by="owner",
         close_reason="物联网告警，现场复核水位已恢复正常，排污泵运行正常。",
-        path=(*TO_DISPATCHED, HANDLE, CLOSE, REVISIT, REOPEN),
-        revisit_note="复查现场：更换浮球开关后运行两天，排污泵又出现跳闸。",
-        reopen_reason="复查发现排污泵仍会跳闸，需要工程部彻底检修。",
+        path=(*TO_DISPATCHED, HANDLE, CLOSE, REVISIT),
+        revisit_note="复查现场：更换浮球开关后运行两天，排污泵又出现跳闸，需要工程部彻底检修。",
     ),
     Story(
         "oil-stain", P2, "cleaning", PH, S.NEW,

@@ -156,10 +156,10 @@ RESIDENTIAL = (
         "dog-mess", P1, "cleaning", W, S.REOPENED,
         "3幢和5幢之间的步道上经常有狗粪便，保洁清理不及时，走路要一直看着脚下。",
         place="property", location="3幢与5幢之间的步道",
-        path=(*TO_DISPATCHED, HANDLE, CLOSE, SURVEY, REVISIT, REOPEN),
+        path=(*TO_DISPATCHED, HANDLE, CLOSE, SURVEY, REVISIT),
         scores=(50, 70, 80), survey_comment="清理了没两天又是一地，治标不治本。",
-        revisit_note="回访住户：清理后第二天又有，问题没有根本解决，要求加强巡查。",
-        reopen_reason="回访不满意：要求增加巡查频次，并在步道张贴文明养犬提示。",
+        revisit_note="回访不满意：清理后第二天又有，问题没有根本解决；要求增加巡查频次，"
+        "并在步道张贴文明养犬提示。",
     ),
     # 翠湖花园 — security and order
     Story(

@@ -33,7 +33,7 @@ def escalate_at_backfill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0018_view_property_complaints'),
+        ('complaints', '0022_transition_labels'),
         ('staff', '0004_system_user_group'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
