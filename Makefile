@@ -43,7 +43,7 @@ test: install messages lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=propertydesk.settings.prod SECRET_KEY=$(CHECK_SECRET) \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 # Regenerate the lock file after changing dependencies in pyproject.toml.
 lock: install
