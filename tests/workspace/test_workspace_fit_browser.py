@@ -44,11 +44,17 @@ MEASURE = """() => {
 
 
 @pytest.fixture
-def demo(prop, engineering, environment, customer_service, walk, agent, handler, resident):
-    """Demo-like data: Chinese names of people, long team names, complaints in every open
-    state (one a new suspected emergency) and two closed this month for the red/black list."""
+def demo(
+    prop, engineering, environment, customer_service, walk, agent, handler, resident, category
+):
+    """Demo-like data: Chinese names of people, long team and category names, complaints
+    in every open state (one a new suspected emergency) and two closed this month for the
+    red/black list."""
     prop.name = "湖畔花园二期（西区）"
     prop.save()
+    category.name_en = "Environment & sanitation / Cleaning of common areas"
+    category.name_zh_hans = "环境卫生 / 公共区域保洁"
+    category.save()
     for team, name in (
         (engineering, "工程维修部（设备设施与电梯维保）"),
         (environment, "环境部（保洁与绿化养护）"),
