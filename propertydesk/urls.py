@@ -5,6 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("complaints/", include("complaints.urls")),
+    path("api/", include("complaints.api.urls")),
     *i18n_patterns(
         path("admin/", admin.site.urls),
         path("", include("complaints.portal.urls")),

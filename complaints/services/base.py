@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
 from complaints import clock, permissions, sla
-from complaints.exceptions import ComplaintError, WrongState
+from complaints.exceptions import ChangedMeanwhile, ComplaintError, WrongState
 from complaints.models import Breach, Channel, Complaint, Transition
 from complaints.notifications import notifications_save
 from complaints.services.notify import deliver_after_commit
@@ -80,6 +80,13 @@ def late_breaches_record(complaint: Complaint, *, now: datetime) -> None:
 def refuse(error: ComplaintError | None) -> None:
     if error is not None:
         raise error
+
+
+def state_expect(complaint: Complaint, expected_state: str | None) -> None:
+    """Refuse (ChangedMeanwhile) when the page the caller acted on showed another state
+    than the complaint has now; None: the caller showed no state."""
+    if expected_state is not None and complaint.state != expected_state:
+        raise ChangedMeanwhile(complaint.get_state_display())
 
 
 def transition_check(complaint: Complaint, name: str, actor: AbstractBaseUser) -> None:

@@ -9,12 +9,18 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from complaints import clock, permissions, sla
-from complaints.exceptions import AlreadyAccepted, ChangedMeanwhile, InvalidInput, WrongState
+from complaints.exceptions import AlreadyAccepted, InvalidInput, WrongState
 from complaints.models import DISCARDED_STATES, Category, Complaint, Level, Photo, State, Transition
 from complaints.notifications import event_key
 from complaints.repeats import repeat_key, repeat_members_refresh
 from complaints.selectors import complaint_get_for_update
-from complaints.services.base import complaint_save, refuse, settings_duration, transition_check
+from complaints.services.base import (
+    complaint_save,
+    refuse,
+    settings_duration,
+    state_expect,
+    transition_check,
+)
 from complaints.services.holds import hold_end
 from complaints.services.notify import alert_level_one, notify, project_manager_ids
 from complaints.services.photos import photos_add
@@ -32,8 +38,7 @@ def complaint_accept(
         complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
         if complaint.state != State.NEW and complaint.owner_id is not None:
             raise AlreadyAccepted(user_display_name(complaint.owner))
-        if expected_state is not None and complaint.state != expected_state:
-            raise ChangedMeanwhile(complaint.get_state_display())
+        state_expect(complaint, expected_state)
         transition_check(complaint, Transition.ACCEPT, actor)
         complaint.accept(by=actor, at=clock.now())
         try:
@@ -170,11 +175,19 @@ def complaint_handle(
 
 
 @transaction.atomic
-def complaint_close(*, complaint_id: int, actor: AbstractBaseUser, reason: str = "") -> Complaint:
+def complaint_close(
+    *,
+    complaint_id: int,
+    actor: AbstractBaseUser,
+    reason: str = "",
+    expected_state: str | None = None,
+) -> Complaint:
     """Close a handled complaint: the resident confirming the fix, the job after the
     confirmation window ("auto-confirmed"), or the owner with a reason (e.g. resident
-    unreachable)."""
+    unreachable). `expected_state` is the state the caller's page showed
+    (ChangedMeanwhile if the complaint has left it)."""
     complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
+    state_expect(complaint, expected_state)
     transition_check(complaint, Transition.CLOSE, actor)
     refuse(permissions.close_reason_refusal(complaint, actor, reason))
     reason = reason.strip()
@@ -209,14 +222,22 @@ def complaint_revisit(
 
 
 @transaction.atomic
-def complaint_reopen(*, complaint_id: int, actor: AbstractBaseUser, reason: str) -> Complaint:
+def complaint_reopen(
+    *,
+    complaint_id: int,
+    actor: AbstractBaseUser,
+    reason: str,
+    expected_state: str | None = None,
+) -> Complaint:
     """Reopen a handled, closed or revisited complaint: the resident ("not fixed", or
     within 7 days of closing; past them ReopenWindowClosed), or a project manager's
     override with a reason. Customer service reopens through `complaint_revisit`
     (solved=False); any other staff member is refused (NotAllowed, naming the revisit).
     The owner then re-dispatches it; project managers review reopened complaints
-    (二次处置)."""
+    (二次处置). `expected_state` is the state the caller's page showed: a "not fixed"
+    from a page still showing "handled" does not reopen a complaint closed meanwhile."""
     complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
+    state_expect(complaint, expected_state)
     transition_check(complaint, Transition.REOPEN, actor)
     reason = reason.strip()
     if not reason:

@@ -45,6 +45,10 @@ INSTALLED_APPS = [
     "simple_history",
     "django_q",
     "rest_framework",
+    "knox",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "staff.logins.apps.LoginLockoutConfig",
     "csp",
     "buildings",
@@ -259,10 +263,28 @@ def q_cluster_config() -> dict:
 Q_CLUSTER = q_cluster_config()
 
 REST_FRAMEWORK = {
+    # The browser uses its session; apps use django-rest-knox tokens (stored hashed,
+    # expiring, revocable one by one), which DRF's own authtoken does not offer.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
+        "knox.auth.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "complaints.api.errors.exception_handler",
+}
+REST_KNOX = {"TOKEN_TTL": timedelta(days=30), "AUTO_REFRESH": True}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "PropertyDesk API",
+    "DESCRIPTION": "Complaints for residents' apps, staff tools, IoT devices and reports.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 LOGGING = {

@@ -1,0 +1,78 @@
+"""Machine-readable errors: `{"code": "...", "detail": "..."}` in the caller's language,
+with `errors` (field → messages) on a 400. The domain's errors map as everywhere:
+wrong state or stale → 409, not permitted → 403, not visible → 404, invalid → 400,
+filing limit → 429."""
+
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from complaints.exceptions import (
+    AlreadyAccepted,
+    ChangedMeanwhile,
+    ComplaintError,
+    ComplaintNotFound,
+    FilingLimitReached,
+    InvalidInput,
+    NotAllowed,
+    ReopenWindowClosed,
+    WrongState,
+)
+
+# Most specific first: the first class an error is an instance of names it.
+DOMAIN_ERRORS = [
+    (ComplaintNotFound, status.HTTP_404_NOT_FOUND, "not_found"),
+    (AlreadyAccepted, status.HTTP_409_CONFLICT, "already_accepted"),
+    (ChangedMeanwhile, status.HTTP_409_CONFLICT, "stale"),
+    (WrongState, status.HTTP_409_CONFLICT, "wrong_state"),
+    (ReopenWindowClosed, status.HTTP_403_FORBIDDEN, "reopen_window_closed"),
+    (NotAllowed, status.HTTP_403_FORBIDDEN, "not_permitted"),
+    (FilingLimitReached, status.HTTP_429_TOO_MANY_REQUESTS, "filing_limit"),
+    (InvalidInput, status.HTTP_400_BAD_REQUEST, "invalid"),
+]
+DRF_CODES = {
+    exceptions.NotAuthenticated: "not_authenticated",
+    exceptions.AuthenticationFailed: "not_authenticated",
+    exceptions.PermissionDenied: "not_permitted",
+    exceptions.NotFound: "not_found",
+    exceptions.MethodNotAllowed: "method_not_allowed",
+    exceptions.NotAcceptable: "not_acceptable",
+    exceptions.UnsupportedMediaType: "unsupported_media_type",
+    exceptions.Throttled: "throttled",
+    exceptions.ValidationError: "invalid",
+    exceptions.ParseError: "invalid",
+}
+
+
+def domain_error_response(error: ComplaintError) -> Response:
+    for kind, status_code, code in DOMAIN_ERRORS:
+        if isinstance(error, kind):
+            body = {"code": code, "detail": error.message}
+            if isinstance(error, InvalidInput):
+                body["errors"] = {error.field or "non_field_errors": [error.message]}
+            return Response(body, status=status_code)
+    return Response(
+        {"code": "refused", "detail": error.message}, status=status.HTTP_400_BAD_REQUEST
+    )
+
+
+def exception_handler(exc, context):
+    """DRF's handler with one body shape for every refusal, domain errors included."""
+    if isinstance(exc, ComplaintError):
+        return domain_error_response(exc)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    code = next((c for kind, c in DRF_CODES.items() if isinstance(exc, kind)), "error")
+    if isinstance(exc, exceptions.ValidationError):
+        errors = (
+            response.data
+            if isinstance(response.data, dict)
+            else {"non_field_errors": response.data}
+        )
+        first = next(iter(errors.values()), [""])
+        detail = first[0] if isinstance(first, list) and first else str(first)
+        response.data = {"code": code, "detail": str(detail), "errors": errors}
+    else:
+        response.data = {"code": code, "detail": str(response.data.get("detail", ""))}
+    return response

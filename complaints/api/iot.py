@@ -1,0 +1,3 @@
+"""iot"""
+
+urlpatterns = []
