@@ -12,6 +12,12 @@ from django.utils import timezone
 _moment: ContextVar[datetime | None] = ContextVar("complaints_clock", default=None)
 
 
+def local_text(moment: datetime) -> str:
+    """A moment in local time to the minute, as exports and messages write it:
+    2026-12-01 16:53, the same in every language."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
 def now() -> datetime:
     return _moment.get() or timezone.now()
 

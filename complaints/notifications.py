@@ -24,20 +24,39 @@ from complaints.models import Complaint, Deadline, Notification
 logger = logging.getLogger(__name__)
 
 TEXTS = {
-    "emergency": _("Suspected emergency %(reference)s: %(summary)s"),
-    "level_one": _("Level I complaint %(reference)s classified: %(summary)s"),
-    "sla_warning": _("%(reference)s: %(deadline)s is due at %(due)s (80 %% of the time used)."),
-    "sla_breach": _("%(reference)s: %(deadline)s deadline passed at %(due)s."),
-    "sla_escalation": _("%(reference)s: %(deadline)s overdue since %(due)s and still open."),
-    "unaccepted": _("%(reference)s has not been accepted within %(minutes)s minutes."),
-    "inactive_owner": _("%(reference)s is owned by %(owner)s, whose account is inactive."),
-    "hold_resumed": _("%(reference)s: the hold ended; the resolve clock runs again."),
-    "handled": _("Your complaint %(reference)s has been handled. Please confirm the fix."),
-    "survey": _("How did we do on %(reference)s? Please rate our service."),
-    "revisit_due": _("%(reference)s is due for a revisit call."),
-    "reopened": _("%(reference)s was reopened: %(summary)s"),
+    Notification.Kind.EMERGENCY: _("Suspected emergency %(reference)s: %(summary)s"),
+    Notification.Kind.LEVEL_ONE: _("Level I complaint %(reference)s classified: %(summary)s"),
+    Notification.Kind.SLA_WARNING: _(
+        "%(reference)s: %(deadline)s is due at %(due)s (80 %% of the time used)."
+    ),
+    Notification.Kind.SLA_BREACH: _("%(reference)s: %(deadline)s deadline passed at %(due)s."),
+    Notification.Kind.SLA_ESCALATION: _(
+        "%(reference)s: %(deadline)s overdue since %(due)s and still open."
+    ),
+    Notification.Kind.UNACCEPTED: _(
+        "%(reference)s has not been accepted within %(minutes)s minutes."
+    ),
+    Notification.Kind.INACTIVE_OWNER: _(
+        "%(reference)s is owned by %(owner)s, whose account is inactive."
+    ),
+    Notification.Kind.HOLD_RESUMED: _(
+        "%(reference)s: the hold ended; the resolve clock runs again."
+    ),
+    Notification.Kind.HANDLED: _(
+        "Your complaint %(reference)s has been handled. Please confirm the fix."
+    ),
+    Notification.Kind.SURVEY: _("How did we do on %(reference)s? Please rate our service."),
+    Notification.Kind.REVISIT_DUE: _("%(reference)s is due for a revisit call."),
+    Notification.Kind.REOPENED: _("%(reference)s was reopened: %(summary)s"),
 }
-URGENT_KINDS = frozenset({"emergency", "level_one", "sla_breach", "sla_escalation"})
+URGENT_KINDS = frozenset(
+    {
+        Notification.Kind.EMERGENCY,
+        Notification.Kind.LEVEL_ONE,
+        Notification.Kind.SLA_BREACH,
+        Notification.Kind.SLA_ESCALATION,
+    }
+)
 
 
 class LogMessageBackend:

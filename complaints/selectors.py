@@ -36,6 +36,24 @@ def complaint_list_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySe
     return Complaint.objects.filter(staff | Q(resident__user_id=user.pk))
 
 
+PHONE_SUFFIX_DIGITS = 4
+
+
+def complaint_phone_match(
+    complaints: QuerySet[Complaint], term: str, user: AbstractBaseUser
+) -> QuerySet[Complaint] | None:
+    """The complaints whose contact phone a search term names, or None if it names no
+    phone: its last four digits, which every masked number shows (138****9307), or a
+    longer tail only for those who may see full numbers, since a match would confirm a
+    number they may not see."""
+    digits = "".join(term.split()).replace("-", "")
+    if not digits.isdigit() or len(digits) < PHONE_SUFFIX_DIGITS:
+        return None
+    if len(digits) > PHONE_SUFFIX_DIGITS and not user.has_perm("complaints.view_contact_phone"):
+        return None
+    return complaints.filter(contact_phone__endswith=digits)
+
+
 def complaint_list_for_resident(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Complaint]:
     """The resident portal's list: only the complaints this resident filed."""
     if not user.is_authenticated or not user.is_active:

@@ -21,6 +21,7 @@ from complaints.notifications import (
     notifications_deliver,
     notifications_save,
 )
+from complaints.reasons import SystemReason, system_reason
 from complaints.schedules import schedule_interval
 from complaints.services import complaint_close, settings_duration
 from complaints.services.base import SURVEY_PROMISE
@@ -50,7 +51,11 @@ def auto_confirm(*, now: datetime | None = None) -> int:
     ).values_list("pk", flat=True)[:CHUNK_SIZE]:
         try:
             with clock.at(now):
-                complaint_close(complaint_id=complaint_id, actor=system, reason="auto-confirmed")
+                complaint_close(
+                    complaint_id=complaint_id,
+                    actor=system,
+                    reason=system_reason(SystemReason.AUTO_CONFIRMED),
+                )
         except ComplaintError as error:
             logger.info("Auto-confirm skipped complaint %s: %s", complaint_id, error)
         else:

@@ -1,12 +1,17 @@
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from knox.models import AuthToken
 
 from staff import places_admin  # noqa: F401  (registers the property, building and unit admins)
 from staff.admin_scope import PropertyScopedAdmin, ReadOnlyHistoryAdmin
 from staff.logins import admin as logins_admin  # noqa: F401  (registers the failed-login admins)
 from staff.models import StaffProfile, Team
 from staff.services import ACCESS_FIELDS, staff_access_errors, staff_profile_grant
+
+# API tokens end with their owner's logout (one or everywhere) or the account's
+# deactivation; knox's own admin page, English only, would show every user's tokens.
+admin.site.unregister(AuthToken)
 
 
 class TeamForm(forms.ModelForm):

@@ -109,6 +109,12 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
 
     object_history_template = "admin/history/object_history.html"
     object_history_list_template = "admin/history/object_history_list.html"
+    # Fields whose stored values, like the change reason, read through reason_text().
+    history_reason_fields: tuple[str, ...] = ()
+
+    def reason_text(self, reason: str) -> str:
+        """A stored change reason as the reader reads it; an app storing codes says how."""
+        return reason
 
     def get_urls(self):
         return super(SimpleHistoryAdmin, self).get_urls()
@@ -128,7 +134,12 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
         )
 
     def get_historical_record_context_helper(self, request, historical_record):
-        return ReadableChanges(self.model, historical_record)
+        return ReadableChanges(
+            self.model,
+            historical_record,
+            reason_fields=self.history_reason_fields,
+            reason_text=self.reason_text,
+        )
 
     def set_history_delta_changes(self, request, historical_records, **kwargs):
         super().set_history_delta_changes(request, historical_records, **kwargs)
@@ -138,3 +149,4 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
             ]
             record.readable_date = moment_text(record.history_date)
             record.readable_user = value_text(None, record.history_user)
+            record.readable_reason = self.reason_text(record.history_change_reason or "")

@@ -70,12 +70,19 @@ def column_text(record: models.Model, name: str) -> str:
 
 
 class ReadableChanges(HistoricalRecordContextHelper):
+    def __init__(self, model, historical_record, *, reason_fields=(), reason_text=str) -> None:
+        super().__init__(model, historical_record)
+        self.reason_fields = reason_fields
+        self.reason_text = reason_text
+
     def format_delta_change(self, change: ModelChange) -> ModelChange:
         field = self.model._meta.get_field(change.field)
         old, new = (
             self.prepare_delta_change_value(change, change.old),
             self.prepare_delta_change_value(change, change.new),
         )
+        if field.name in self.reason_fields:
+            old, new = self.reason_text(old or ""), self.reason_text(new or "")
         if isinstance(old, list) or isinstance(new, list):
             old, new = self.stringify_delta_change_values(change, old, new)
         else:

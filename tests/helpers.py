@@ -1,14 +1,16 @@
 """Assertions shared by the service tests."""
 
 from complaints.models import Complaint
+from complaints.reasons import reason_text
 
 
 def assert_history(complaint: Complaint, *, transition: str, user, reason: str = ""):
-    """The newest history row records this transition, actor and reason; return it."""
+    """The newest history row records this transition, actor and reason (as the reader
+    reads it); return it."""
     latest = complaint.history.latest()
     assert latest.transition == transition
     assert latest.history_user == user
-    assert (latest.history_change_reason or "") == reason
+    assert reason_text(latest.history_change_reason or "") == reason
     return latest
 
 

@@ -5,12 +5,11 @@ from datetime import datetime
 from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from buildings.models import mask_phone
-from complaints import exports, services
+from complaints import clock, exports, services
 from complaints.admin import forms
 from complaints.exceptions import ComplaintError
 from complaints.privacy.services import DataAccessKind, data_access_record
@@ -127,13 +126,13 @@ class BulkActionsMixin:
                     mask_phone(complaint.contact_phone) if complaint.contact_phone else "",
                     user_display_name(complaint.owner) if complaint.owner_id else "",
                     str(complaint.team or ""),
-                    _local_iso(complaint.created_at),
-                    _local_iso(complaint.next_due_at),
-                    _local_iso(complaint.closed_at),
+                    _local_text(complaint.created_at),
+                    _local_text(complaint.next_due_at),
+                    _local_text(complaint.closed_at),
                 ]
 
         return exports.csv_response(rows(), filename="complaints.csv")
 
 
-def _local_iso(moment: datetime | None) -> str:
-    return timezone.localtime(moment).isoformat() if moment is not None else ""
+def _local_text(moment: datetime | None) -> str:
+    return clock.local_text(moment) if moment is not None else ""

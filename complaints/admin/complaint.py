@@ -22,10 +22,12 @@ from complaints.admin.status import deadline_status, provisional_first_response,
 from complaints.admin.views import ActionViewsMixin
 from complaints.emergency import is_suspected_emergency
 from complaints.models import Complaint, Deadline, Level
+from complaints.reasons import reason_text
 from complaints.repeats import repeat_linked
 from complaints.selectors import (
     complaint_due_expression,
     complaint_list_visible_to,
+    complaint_phone_match,
     complaint_urgency_ordering,
     is_suspected_emergency_pending,
 )
@@ -75,6 +77,7 @@ class ComplaintAdmin(
     inlines = [PhotoInline, HoldInline, BreachInline]
     actions = ["accept_selected", "dispatch_selected", "export_csv"]
     history_list_display = ["transition", "state", "owner", "team"]
+    history_reason_fields = ("close_reason",)
     change_form_template = "admin/complaints/complaint/change_form.html"
     fieldsets = [
         (
@@ -100,7 +103,7 @@ class ComplaintAdmin(
                     ("category", "level", "suspected_emergency_note"),
                     ("owner_name", "team", "assignee_name"),
                     "resolution_note",
-                    "close_reason",
+                    "close_reason_text",
                     "revisit_note",
                     "merged_into",
                     "reopen_count",
@@ -149,12 +152,17 @@ class ComplaintAdmin(
         complaint_id = Complaint.parse_reference(search_term)
         if complaint_id is not None:
             return queryset.filter(pk=complaint_id), False
-        return super().get_search_results(request, queryset, search_term)
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        by_phone = complaint_phone_match(queryset, search_term, request.user)
+        if by_phone is not None:
+            results = results | by_phone
+        return results, may_have_duplicates
 
     def get_readonly_fields(self, request, obj=None):
         # Every change goes through complaints.services: the page shows, the buttons act.
         return [f.name for f in Complaint._meta.fields] + [
             "sla_detail",
+            "close_reason_text",
             "masked_contact",
             "suspected_emergency_note",
             "owner_name",
@@ -284,6 +292,13 @@ class ComplaintAdmin(
         if not rows:
             return "—"
         return format_html_join(" ", '<span class="pd-sla pd-sla-{}">{}</span>', rows)
+
+    def reason_text(self, reason: str) -> str:
+        return reason_text(reason)
+
+    @admin.display(description=gettext_lazy("close reason"))
+    def close_reason_text(self, complaint: Complaint) -> str:
+        return reason_text(complaint.close_reason) or "—"
 
     @admin.display(description=gettext_lazy("contact phone"))
     def masked_contact(self, complaint: Complaint):

@@ -17,13 +17,27 @@ class Notification(models.Model):
     never notified twice, however many sweeps run.
     """
 
+    class Kind(models.TextChoices):
+        EMERGENCY = "emergency", _("Suspected emergency")
+        LEVEL_ONE = "level_one", _("Level I complaint")
+        SLA_WARNING = "sla_warning", _("Deadline near")
+        SLA_BREACH = "sla_breach", _("Deadline passed")
+        SLA_ESCALATION = "sla_escalation", _("Overdue, escalated")
+        UNACCEPTED = "unaccepted", _("Not accepted in time")
+        INACTIVE_OWNER = "inactive_owner", _("Owner inactive")
+        HOLD_RESUMED = "hold_resumed", _("Hold ended")
+        HANDLED = "handled", _("Handled, please confirm")
+        SURVEY = "survey", _("Satisfaction survey")
+        REVISIT_DUE = "revisit_due", _("Revisit due")
+        REOPENED = "reopened", _("Reopened")
+
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="notifications",
         verbose_name=_("recipient"),
     )
-    kind = models.CharField(_("kind"), max_length=30)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     event_key = models.CharField(_("event"), max_length=120)
     complaint = models.ForeignKey(
         Complaint,

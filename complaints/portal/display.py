@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from complaints import sla
 from complaints.models import CLOSED_STATES, Complaint, Deadline, Photo, State, Survey, Transition
 from complaints.portal.forms import STARS
+from complaints.reasons import reason_text
 from staff.selectors import is_system_user, user_display_name
 
 STATE_WORDS = {
@@ -166,7 +167,7 @@ def _entry_for(row, resident_user_id: int | None) -> TimelineEntry | None:
     actor = _actor_name(row)
     by_resident = row.history_user_id == resident_user_id
     by_system = row.history_user_id is not None and is_system_user(row.history_user)
-    reason = row.history_change_reason or ""
+    reason = reason_text(row.history_change_reason or "")
     if transition == Transition.CREATE:
         return TimelineEntry(row.history_date, _("Submitted"))
     if transition == Transition.ACCEPT:

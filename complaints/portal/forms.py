@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from buildings.models import Building, Property, Resident, Unit
-from complaints.models import Category
+from complaints.models import Category, State
 from complaints.photos import MAX_PHOTOS_PER_COMPLAINT
 
 
@@ -150,7 +150,19 @@ def _grouped() -> list:
     return choices
 
 
-class ReopenForm(forms.Form):
+class SeenStateForm(forms.Form):
+    """The state the page showed, so that a tab left open does not act on a complaint
+    that has changed since (the service refuses: ChangedMeanwhile)."""
+
+    expected_state = forms.ChoiceField(
+        choices=State.choices, required=False, widget=forms.HiddenInput
+    )
+
+    def clean_expected_state(self) -> str | None:
+        return self.cleaned_data["expected_state"] or None
+
+
+class ReopenForm(SeenStateForm):
     reason = forms.CharField(
         label=gettext_lazy("What is still wrong?"),
         max_length=500,

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from buildings.models import Resident
 from complaints import permissions, services
 from complaints.exceptions import (
+    ChangedMeanwhile,
     ComplaintError,
     ComplaintNotFound,
     FilingLimitReached,
@@ -29,7 +30,13 @@ from complaints.models import AWAITING_RESPONSE_STATES, Complaint, Notification,
 from complaints.notifications import unread_count
 from complaints.portal import display
 from complaints.portal.drafts import draft_take, keeps_draft
-from complaints.portal.forms import ComplaintForm, ReopenForm, SurveyForm, WithdrawForm
+from complaints.portal.forms import (
+    ComplaintForm,
+    ReopenForm,
+    SeenStateForm,
+    SurveyForm,
+    WithdrawForm,
+)
 from complaints.portal.my_data import resident_own_data
 from complaints.selectors import complaint_list_for_resident
 from complaints.services.filing_limit import filing_limit_refusal
@@ -237,7 +244,9 @@ def _detail(request: HttpRequest, complaint: Complaint, *, status: int = 200, **
         }
         if latest_survey
         else {},
-        reopen_form=forms.get("reopen_form") or ReopenForm(),
+        reopen_form=forms.get("reopen_form")
+        or ReopenForm(initial={"expected_state": complaint.state}),
+        seen_state_form=SeenStateForm(initial={"expected_state": complaint.state}),
         withdraw_form=forms.get("withdraw_form") or WithdrawForm(),
         **_actions(complaint, request.user),
     )
@@ -253,8 +262,18 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _refused(request: HttpRequest, error: ComplaintError, pk: int) -> HttpResponse:
     if isinstance(error, ComplaintNotFound):
         raise Http404(error.message)
-    messages.error(request, error.message)
+    messages.error(request, _refusal_message(error))
     return redirect("portal:complaint_detail", pk=pk)
+
+
+def _refusal_message(error: ComplaintError) -> str:
+    if isinstance(error, ChangedMeanwhile):
+        # Most often the resident's own other tab: nobody else is to blame.
+        return _(
+            "This complaint changed after you opened the page: it is now “%(state)s”. "
+            "Nothing was done; check it and try again."
+        ) % {"state": error.state_label}
+    return error.message
 
 
 @require_POST
@@ -280,8 +299,12 @@ def complaint_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 def complaint_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """The resident confirms the fix: the complaint closes."""
     complaint = _own_complaint(request, pk)
+    form = SeenStateForm(request.POST)
+    expected_state = form.cleaned_data["expected_state"] if form.is_valid() else None
     try:
-        services.complaint_close(complaint_id=complaint.pk, actor=request.user)
+        services.complaint_close(
+            complaint_id=complaint.pk, actor=request.user, expected_state=expected_state
+        )
     except ComplaintError as error:
         return _refused(request, error, pk)
     messages.success(request, _("Thank you for confirming. Please tell us how we did."))
@@ -297,10 +320,22 @@ def complaint_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.complaint_reopen(
-                complaint_id=complaint.pk, actor=request.user, reason=form.cleaned_data["reason"]
+                complaint_id=complaint.pk,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                expected_state=form.cleaned_data["expected_state"],
             )
         except InvalidInput as error:
             _add_service_error(form, error)
+        except ChangedMeanwhile as error:
+            # The page was stale (another tab, say): the complaint as it is now, the
+            # text kept.
+            messages.error(request, _refusal_message(error))
+            complaint.refresh_from_db()
+            fresh = ReopenForm(
+                initial={"reason": form.cleaned_data["reason"], "expected_state": complaint.state}
+            )
+            return _detail(request, complaint, status=409, reopen_form=fresh)
         except ComplaintError as error:
             # ReopenWindowClosed included: its message says the 7 days are over.
             return _refused(request, error, pk)

@@ -4,10 +4,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
+from complaints import clock
 from complaints.models import Level, MonthlySnapshot
 
 Kind = MonthlySnapshot.Kind
@@ -84,7 +84,7 @@ def _level_label(level: str | int) -> str:
 
 
 def local_time(moment: str) -> str:
-    return timezone.localtime(datetime.fromisoformat(moment)).strftime("%Y-%m-%d %H:%M")
+    return clock.local_text(datetime.fromisoformat(moment))
 
 
 def _complaint_links(run: list[dict]) -> list[tuple[str, str]]:

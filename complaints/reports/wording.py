@@ -1,8 +1,8 @@
 """The words around the tables: the rules a report counts by, and its status."""
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from complaints import clock
 from complaints.models import MonthlySnapshot
 from complaints.reports.tables import Kind, local_time
 
@@ -82,7 +82,7 @@ def rules_text(kind: str, rules: dict) -> list[str]:
 def status_text(data: dict, snapshot: MonthlySnapshot | None) -> str:
     if snapshot is not None:
         return _("Published %(when)s: final figures, later edits do not change them.") % {
-            "when": timezone.localtime(snapshot.published_at).strftime("%Y-%m-%d %H:%M")
+            "when": clock.local_text(snapshot.published_at)
         }
     return _("Live figures of %(when)s — not final: the month is published on the 1st.") % {
         "when": local_time(data["computed_at"])

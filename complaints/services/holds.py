@@ -11,6 +11,7 @@ from complaints import clock, permissions, sla
 from complaints.exceptions import InvalidInput
 from complaints.models import Complaint, Hold, Transition
 from complaints.notifications import notifications_save
+from complaints.reasons import SystemReason, system_reason
 from complaints.selectors import complaint_get_for_update
 from complaints.services.base import complaint_save, refuse
 from complaints.services.batch import hold_resumed_notifications
@@ -63,7 +64,7 @@ def complaint_hold(
         complaint,
         actor=actor,
         transition=Transition.HOLD,
-        reason=f"{hold.get_reason_display()} {hold.note}".strip(),
+        reason=system_reason(SystemReason.ON_HOLD, hold_reason=hold.reason, note=hold.note),
     )
     return hold
 

@@ -15,6 +15,7 @@ from complaints.emergency import is_suspected_emergency
 from complaints.exceptions import InvalidInput, NotAllowed
 from complaints.models import Category, Channel, Complaint, Level, Photo, Transition
 from complaints.notifications import event_key
+from complaints.reasons import SystemReason, system_reason
 from complaints.repeats import repeat_members_refresh
 from complaints.services.base import RESIDENT_CHANNELS, complaint_save, refuse
 from complaints.services.filing_limit import filing_limit_refusal
@@ -142,7 +143,7 @@ def complaint_create(
             complaint_id=complaint.pk,
             actor=actor,
             into_id=merge_into_id,
-            reason=_("Repeat of an open complaint, merged at intake"),
+            reason=system_reason(SystemReason.MERGED_AT_INTAKE),
         )
     return complaint
 

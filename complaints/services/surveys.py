@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from complaints import clock, permissions
 from complaints.exceptions import InvalidInput, WrongState
 from complaints.models import State, Survey, Transition
+from complaints.reasons import SystemReason, system_reason
 from complaints.selectors import complaint_get_for_update
 from complaints.services.base import SATISFACTION_THRESHOLD, complaint_save, refuse
 
@@ -44,7 +45,10 @@ def survey_submit(
             complaint,
             actor=actor,
             transition=Transition.SURVEY,
-            reason=_("Satisfaction %(mean).0f below %(threshold)d: revisit now.")
-            % {"mean": survey.mean, "threshold": SATISFACTION_THRESHOLD},
+            reason=system_reason(
+                SystemReason.LOW_SATISFACTION,
+                mean=f"{survey.mean:.0f}",
+                threshold=SATISFACTION_THRESHOLD,
+            ),
         )
     return survey

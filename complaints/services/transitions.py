@@ -12,6 +12,7 @@ from complaints import clock, permissions, sla
 from complaints.exceptions import AlreadyAccepted, InvalidInput, WrongState
 from complaints.models import DISCARDED_STATES, Category, Complaint, Level, Photo, State, Transition
 from complaints.notifications import event_key
+from complaints.reasons import SystemReason, system_reason
 from complaints.repeats import repeat_key, repeat_members_refresh
 from complaints.selectors import complaint_get_for_update
 from complaints.services.base import (
@@ -192,7 +193,7 @@ def complaint_close(
     refuse(permissions.close_reason_refusal(complaint, actor, reason))
     reason = reason.strip()
     if not reason and permissions.is_complaint_resident(actor, complaint):
-        reason = str(_("Confirmed by the resident"))
+        reason = system_reason(SystemReason.RESIDENT_CONFIRMED)
     complaint.close(reason=reason, at=clock.now())
     complaint.revisit_due_at = complaint.closed_at + settings_duration("REVISIT_AFTER")
     complaint_save(complaint, actor=actor, transition=Transition.CLOSE, reason=reason)
@@ -306,7 +307,8 @@ def complaint_merge(
         complaint,
         actor=actor,
         transition=Transition.MERGE,
-        reason=reason.strip() or _("Duplicate of %(reference)s") % {"reference": target.reference},
+        reason=reason.strip()
+        or system_reason(SystemReason.DUPLICATE_OF, reference=target.reference),
     )
     repeat_members_refresh(complaint, before=before)
     return complaint

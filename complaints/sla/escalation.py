@@ -10,15 +10,10 @@ however many paths record or escalate a breach, each person is told of it once.
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.utils import timezone
-
+from complaints import clock
 from complaints.models import Breach, Complaint, Notification
 from complaints.notifications import event_key, notification_build
 from staff.selectors import project_manager_ids_by_property, service_leader_id_by_property
-
-
-def _format(moment: datetime) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def deadline_notifications(
@@ -40,7 +35,7 @@ def deadline_notifications(
             event_key=event_key(kind, complaint.pk, deadline, cycle),
             now=now,
             complaint=complaint,
-            params={"deadline": deadline, "due": _format(due_at)},
+            params={"deadline": deadline, "due": clock.local_text(due_at)},
         )
         for user_id in set(recipients)
         if user_id

@@ -128,6 +128,7 @@ LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
+FORMAT_MODULE_PATH = ["propertydesk.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -266,8 +267,10 @@ REST_FRAMEWORK = {
     # The browser uses its session; apps use django-rest-knox tokens (stored hashed,
     # expiring, revocable one by one), which DRF's own authtoken does not offer.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # First, so that a request without credentials is answered 401 with
+        # "WWW-Authenticate: Token" (the session scheme has no such header: 403).
         "knox.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

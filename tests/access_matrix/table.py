@@ -1811,6 +1811,19 @@ def set_language(ctx):
     ]
 
 
+def api_page(key: str):
+    """The API's schema and docs are public, as the source they describe."""
+
+    def rule(ctx):
+        target = url(key)
+        return [
+            Req(key, "GET", "GET", target, E.ok()),
+            Req(key, "POST", "POST", target, E.NOT_ALLOWED),
+        ]
+
+    return rule
+
+
 # -- the table ------------------------------------------------------------------------------------
 
 
@@ -1845,6 +1858,7 @@ def build_table() -> dict[str, Callable[[Ctx], list[Req]]]:
         "admin:complaints_complaint_reveal_phone": complaint_reveal,
         **{f"admin:complaints_monthlysnapshot_{name}": report(name) for name in REPORTS},
         "admin:auth_user_password_change": user_password(),
+        **{f"api:{name}": api_page(f"api:{name}") for name in ("schema", "docs", "redoc")},
     }
     for m in MODELS:
         table.update(model_entries(m))

@@ -158,3 +158,51 @@ def test_reopen_of_a_new_complaint_is_refused(resident_client, complaint):
     )
     assert "Cannot reopen: the complaint is now “New”." in response.content.decode()
     assert snapshot(complaint) == before
+
+
+def test_a_stale_not_fixed_tab_does_not_reopen_a_confirmed_complaint(resident_client, walk):
+    """Two tabs show the handled complaint; one confirms. "Not fixed" from the other,
+    still showing "handled", is refused: the complaint stays closed, the resident's text
+    is kept in the reopen form, and the page says what happened."""
+    complaint = walk("handled")
+    stale_tab = detail(resident_client, complaint)
+    assert 'name="expected_state" value="handled"' in stale_tab
+    post(resident_client, "portal:complaint_confirm", complaint, {"expected_state": "handled"})
+
+    response = post(
+        resident_client,
+        "portal:complaint_reopen",
+        complaint,
+        {"reason": "Still dripping", "expected_state": "handled"},
+    )
+
+    assert response.status_code == 409
+    complaint.refresh_from_db()
+    assert complaint.state == State.CLOSED
+    content = response.content.decode()
+    assert "it is now “Closed”. Nothing was done" in content
+    assert "Still dripping" in content
+    assert 'name="expected_state" value="closed"' in content
+
+
+def test_a_stale_confirm_tab_is_told_what_happened(resident_client, walk):
+    """A complaint reopened from one tab is not closed by "it is fixed" from another."""
+    complaint = walk("handled")
+    post(
+        resident_client,
+        "portal:complaint_reopen",
+        complaint,
+        {"reason": "Still dripping", "expected_state": "handled"},
+    )
+
+    response = post(
+        resident_client,
+        "portal:complaint_confirm",
+        complaint,
+        {"expected_state": "handled"},
+        follow=True,
+    )
+
+    complaint.refresh_from_db()
+    assert complaint.state == State.REOPENED
+    assert "it is now “Reopened”. Nothing was done" in response.content.decode()

@@ -23,9 +23,9 @@ def test_list_shows_state_last_update_and_next_promise(resident_client, resident
     assert "Submitted" in content
     assert "Lift door squeaks" in content
     assert "Last update" in content
-    assert "03/10/2025 9:30 a.m." in content
+    assert "2025-03-10 09:30" in content
     # Level II: someone responds within 2 hours of 09:30 (Asia/Shanghai).
-    assert "Response by 03/10/2025 11:30 a.m." in content
+    assert "Response by 2025-03-10 11:30" in content
 
 
 def test_list_next_step_follows_the_lifecycle(resident_client, walk):
@@ -148,8 +148,8 @@ def test_a_hold_is_explained_without_the_staff_note(resident_client, walk, agent
         note="supplier is slow, chase Mr Wang",
     )
     content = detail(resident_client, complaint)
-    assert "Waiting for parts. Expected to continue by 03/11/2025 9:30 a.m." in content
-    assert "On hold until 03/11/2025 9:30 a.m." in content
+    assert "Waiting for parts. Expected to continue by 2025-03-11 09:30" in content
+    assert "On hold until 2025-03-11 09:30" in content
     assert "supplier is slow" not in content
     services.complaint_resume(complaint_id=complaint.pk, actor=agent)
     assert "Work resumed" in detail(resident_client, complaint)

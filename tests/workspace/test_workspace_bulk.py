@@ -4,8 +4,10 @@ masked phone numbers."""
 
 import csv
 import io
+import re
 
 import pytest
+from django.utils import timezone
 from workspace_helpers import MASKED, PHONE, admin_url, messages, references
 
 from complaints.models import State
@@ -161,6 +163,10 @@ def test_csv_export_contains_the_selected_rows_with_masked_phones(request, clien
     assert {row[7] for row in rows} == {MASKED}
     assert {row[1] for row in rows} == {"Dispatched", "Handled"}
     assert all(PHONE not in cell for row in rows for cell in row)
+    filed_at = header.index("Submitted at")
+    local = timezone.localtime(chosen[0].created_at).strftime("%Y-%m-%d %H:%M")
+    assert local in {row[filed_at] for row in rows}
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", row[filed_at]) for row in rows)
 
 
 def test_csv_export_of_a_queue_selection(client, in_state, agent):

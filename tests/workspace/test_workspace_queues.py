@@ -8,7 +8,7 @@ import pytest
 from workspace_helpers import admin_url, change_url, references
 
 from complaints import services
-from complaints.models import State
+from complaints.models import Complaint, State
 from complaints.selectors import Queue
 
 pytestmark = pytest.mark.django_db
@@ -235,3 +235,35 @@ def test_search_finds_a_complaint_by_its_reference(client, world, agent, typed):
     assert complaint.reference in references(response)
     if typed != "{number}":
         assert references(response) == [complaint.reference]
+
+
+def test_search_by_the_last_four_digits_of_the_phone(client, in_state, agent, handler):
+    """Staff see 138****1234 and search what they see: the last four digits find the
+    complaints of that number, for anyone who sees the list."""
+    mine = in_state(State.DISPATCHED)
+    other = in_state(State.DISPATCHED)
+    Complaint.objects.filter(pk=mine.pk).update(contact_phone="13900009307")
+    Complaint.objects.filter(pk=other.pk).update(contact_phone="13900001111")
+
+    for user in (agent, handler):
+        client.force_login(user)
+        response = client.get(admin_url("complaints_complaint_changelist"), {"q": " 9307 "})
+        assert references(response) == [mine.reference], user
+
+
+def test_a_whole_number_is_searched_only_by_who_may_see_it(client, in_state, agent, handler):
+    """The whole number finds the complaint for the agent (who may see full numbers);
+    for the handler it finds nothing, or the search would confirm a number hidden from
+    them."""
+    complaint = in_state(State.DISPATCHED)
+    Complaint.objects.filter(pk=complaint.pk).update(contact_phone="13900009307")
+    assert agent.has_perm("complaints.view_contact_phone")
+    assert not handler.has_perm("complaints.view_contact_phone")
+
+    client.force_login(agent)
+    found = client.get(admin_url("complaints_complaint_changelist"), {"q": "139-0000-9307"})
+    client.force_login(handler)
+    hidden = client.get(admin_url("complaints_complaint_changelist"), {"q": "13900009307"})
+
+    assert references(found) == [complaint.reference]
+    assert references(hidden) == []

@@ -2,11 +2,13 @@
 a reason."""
 
 import pytest
+from django.utils import translation
 from factories import ComplaintFactory
 from helpers import assert_history, snapshot
 
 from complaints.exceptions import ComplaintNotFound, InvalidInput, NotAllowed, WrongState
 from complaints.models import Channel, State, Transition
+from complaints.reasons import reason_text
 from complaints.services import complaint_close
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +27,9 @@ def test_resident_confirms_the_fix(now, handled, resident, agent):
     handled.refresh_from_db()
     assert handled.state == State.CLOSED
     assert handled.closed_at == now
-    assert handled.close_reason == "Confirmed by the resident"
+    assert reason_text(handled.close_reason) == "Confirmed by the resident"
+    with translation.override("zh-hans"):
+        assert reason_text(handled.close_reason) == "住户已确认"
     assert handled.owner == agent
     assert_history(
         handled, transition=Transition.CLOSE, user=resident.user, reason="Confirmed by the resident"

@@ -6,6 +6,7 @@ from factories import image_upload
 
 from complaints.exceptions import ComplaintNotFound, InvalidInput, NotAllowed
 from complaints.models import Channel, Complaint, Photo, State
+from complaints.reasons import reason_text
 from complaints.services import complaint_create, complaint_withdraw
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +37,9 @@ def test_intake_files_and_merges_into_the_earlier_complaint(now, walk, agent, re
     assert list(rows.values_list("transition", flat=True)) == ["create", "merge"]
     latest = rows.last()
     assert latest.history_user == agent
-    assert latest.history_change_reason == "Repeat of an open complaint, merged at intake"
+    assert (
+        reason_text(latest.history_change_reason) == "Repeat of an open complaint, merged at intake"
+    )
 
 
 def test_refused_merge_saves_nothing(now, walk, agent, resident, unit, media_root):

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 from factories import (
     AgentFactory,
     CategoryFactory,
@@ -18,6 +19,7 @@ from helpers import assert_history
 from complaints.exceptions import WrongState
 from complaints.models import Level, Notification, State, Survey, Transition
 from complaints.portal import display
+from complaints.reasons import SystemReason, reason_text, system_reason
 from complaints.services import complaint_accept, survey_submit
 from complaints.tasks import auto_confirm, ownership_guard, revisit_queue, survey_dispatch
 
@@ -163,8 +165,8 @@ def test_a_property_with_nobody_to_tell_does_not_hold_up_the_others(
 
 def test_auto_confirm_closes_after_72_hours(travel, walk, system_user):
     """A handled complaint the resident did not confirm stays handled at 71 h 59 min and
-    is closed at 72 h with reason "auto-confirmed" by the system user (history row);
-    the revisit falls due 48 h later."""
+    is closed at 72 h by the system user, with the automatic confirmation as reason in
+    the reader's language (history row too); the revisit falls due 48 h later."""
     travel(T0)
     complaint = walk(State.HANDLED)
 
@@ -179,11 +181,16 @@ def test_auto_confirm_closes_after_72_hours(travel, walk, system_user):
 
     complaint.refresh_from_db()
     assert complaint.state == State.CLOSED
-    assert complaint.close_reason == "auto-confirmed"
+    assert complaint.close_reason == system_reason(SystemReason.AUTO_CONFIRMED)
+    with translation.override("zh-hans"):
+        assert reason_text(complaint.close_reason) == "确认期内未答复，系统自动确认"
     assert complaint.closed_at == closed_at
     assert complaint.revisit_due_at == closed_at + 48 * HOUR
     assert_history(
-        complaint, transition=Transition.CLOSE, user=system_user, reason="auto-confirmed"
+        complaint,
+        transition=Transition.CLOSE,
+        user=system_user,
+        reason="Confirmed automatically: no answer within the confirmation window",
     )
 
 
