@@ -256,7 +256,7 @@ class ComplaintAdmin(
             return _("No")
         if is_suspected_emergency(f"{complaint.description} {complaint.location_text}"):
             why = _("The text matched an emergency phrase.")
-        elif complaint.channel == Channel.IOT and complaint.device_alert.device.level == Level.I:
+        elif self._filed_by_level_one_sensor(complaint):
             why = _("The sensor that reported it is set to level I.")
         else:
             why = _("The category chosen at filing is level I.")
@@ -270,6 +270,12 @@ class ComplaintAdmin(
             why,
             todo,
         )
+
+    def _filed_by_level_one_sensor(self, complaint: Complaint) -> bool:
+        if complaint.channel != Channel.IOT:
+            return False
+        alert = getattr(complaint, "device_alert", None)
+        return alert is not None and alert.device.level == Level.I
 
     @admin.display(description=gettext_lazy("SLA"))
     def sla_detail(self, complaint: Complaint):

@@ -55,6 +55,11 @@ class DeviceAdmin(ReadOnlyHistoryAdmin, PropertyScopedAdmin):
     actions = ["revoke_tokens", "issue_tokens"]
     history_list_display = ["is_active", "token_prefix"]
 
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return [f for f in self.fields if f not in self.readonly_fields]
+        return self.fields
+
     def has_delete_permission(self, request, obj=None):
         # Its alerts keep pointing at it: deactivate a device, or revoke its token.
         return False

@@ -196,7 +196,8 @@ def device_alert_receive(
     recorded on the open entry, and ignored when there is none. A device deactivated or
     revoked meanwhile is refused (NotAllowed).
     """
-    device = Device.objects.select_for_update().filter(pk=device_id).first()
+    # FOR NO KEY UPDATE: its alerts and edits wait for each other, its alert rows do not.
+    device = Device.objects.select_for_update(no_key=True).filter(pk=device_id).first()
     if device is None or not device.is_active or not device.has_token:
         raise NotAllowed(_("This device is inactive or its token was revoked."))
     fault_code = fault_code.strip()

@@ -277,3 +277,29 @@ def test_another_building_in_the_same_property_is_accepted(client, project_manag
 
     assert response.status_code == 302
     assert Device.objects.get().building == annex
+
+
+def test_a_level_one_sensor_complaint_says_why_it_is_suspected(client, agent, register, api):
+    """The change page explains the suspected emergency by the sensor's level, not by a
+    category the resident chose."""
+    _device, token = register(name="Lift 1 entrapment", level=1)
+    api(token, fault_code="TRAP", message="Car stopped between floors")
+    client.force_login(agent)
+
+    response = client.get(admin_url("complaints_complaint_change", Complaint.objects.get().pk))
+
+    assert b"The sensor that reported it is set to level I." in response.content
+    assert b"The category chosen at filing is level I." not in response.content
+
+
+def test_a_device_history_is_scoped(client, project_manager, other_manager, lift):
+    """Its manager reads the device's history (who registered it, token changes); another
+    property's manager is turned away."""
+    device, _token = lift
+    url = admin_url("complaints_device_history", device.pk)
+
+    client.force_login(project_manager)
+    assert client.get(url).status_code == 200
+
+    client.force_login(other_manager)
+    assert client.get(url).status_code == 302
