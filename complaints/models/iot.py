@@ -39,10 +39,7 @@ class DeviceQuerySet(QuerySet):
         The prefix finds the row; the hashes are compared in constant time."""
         prefix = token[:TOKEN_PREFIX_LENGTH]
         device = (
-            self.filter(is_active=True, token_prefix=prefix)
-            .exclude(token_hash="")
-            .select_related("property", "building", "category")
-            .first()
+            self.filter(is_active=True, token_prefix=prefix).exclude(token_hash="").first()
             if len(token) > TOKEN_PREFIX_LENGTH
             else None
         )

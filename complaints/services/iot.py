@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from complaints import clock
 from complaints.exceptions import InvalidInput, NotAllowed
-from complaints.models import Channel, Complaint, Device, DeviceAlert
+from complaints.models import Channel, Device, DeviceAlert
 from complaints.models.iot import TOKEN_PREFIX_LENGTH
 from complaints.services.intake import complaint_create
 from staff.selectors import property_ids_visible_to, system_user
@@ -55,10 +55,6 @@ class AlertOutcome(models.TextChoices):
 class AlertReceived:
     outcome: AlertOutcome
     alert: DeviceAlert | None
-
-    @property
-    def complaint(self) -> Complaint | None:
-        return self.alert.complaint if self.alert is not None else None
 
 
 def _refuse_outside_scope(actor: AbstractBaseUser, action: str, property_ids) -> None:
