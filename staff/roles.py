@@ -20,6 +20,7 @@ VIEW_COMPLAINTS = [
     "complaints.view_photo",
     "complaints.view_breach",
     "complaints.view_hold",
+    "complaints.view_devicealert",
 ]
 # Without it a member sees only their team's complaints and those assigned to them.
 VIEW_PROPERTY = "complaints.view_property_complaints"
@@ -96,6 +97,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "complaints.add_propertyslaoverride",
         "complaints.change_propertyslaoverride",
         "complaints.delete_propertyslaoverride",
+        "complaints.view_device",
+        "complaints.add_device",
+        "complaints.change_device",
         "complaints.add_complaint",
         "complaints.add_photo",
         "complaints.handle_complaint",

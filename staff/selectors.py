@@ -46,6 +46,7 @@ PROPERTY_PATHS = {
     "staff.team": "property",
     "staff.staffprofile": "properties",
     "complaints.propertyslaoverride": "property",
+    "complaints.device": "property",
 }
 USER_PROPERTY_PATH = "staff_profile__properties"
 TO_MANY_PATHS = {"units__building__property", "properties", USER_PROPERTY_PATH}

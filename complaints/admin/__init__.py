@@ -5,7 +5,7 @@ sets up (`setup`), read-only records (`records`), the personal-data pages
 
 from django.contrib import admin
 
-from complaints.admin import records, setup
+from complaints.admin import iot, records, setup
 from complaints.admin.complaint import ComplaintAdmin
 from complaints.models import Complaint, PersonalDataAccess
 from complaints.privacy import resident_admin
@@ -15,4 +15,4 @@ from complaints.reports import admin as reports_admin
 admin.site.register(Complaint, ComplaintAdmin)
 admin.site.register(PersonalDataAccess, PersonalDataAccessAdmin)
 
-__all__ = ["ComplaintAdmin", "records", "reports_admin", "resident_admin", "setup"]
+__all__ = ["ComplaintAdmin", "iot", "records", "reports_admin", "resident_admin", "setup"]

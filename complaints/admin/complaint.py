@@ -18,10 +18,11 @@ from complaints.admin.bulk import BulkActionsMixin
 from complaints.admin.filters import QueueFilter, RepeatProblemFilter, TeamFilter
 from complaints.admin.inlines import BreachInline, HoldInline, PhotoInline
 from complaints.admin.intake import IntakeViewMixin
+from complaints.admin.iot import DeviceAlertInline
 from complaints.admin.status import deadline_status, provisional_first_response, sla_status
 from complaints.admin.views import ActionViewsMixin
 from complaints.emergency import is_suspected_emergency
-from complaints.models import Complaint, Deadline, Level
+from complaints.models import Channel, Complaint, Deadline, Level
 from complaints.reasons import reason_text
 from complaints.repeats import repeat_linked
 from complaints.selectors import (
@@ -74,7 +75,7 @@ class ComplaintAdmin(
     show_full_result_count = False
     date_hierarchy = "created_at"
     ordering = complaint_urgency_ordering()
-    inlines = [PhotoInline, HoldInline, BreachInline]
+    inlines = [DeviceAlertInline, PhotoInline, HoldInline, BreachInline]
     actions = ["accept_selected", "dispatch_selected", "export_csv"]
     history_list_display = ["transition", "state", "owner", "team"]
     history_reason_fields = ("close_reason",)
@@ -263,6 +264,8 @@ class ComplaintAdmin(
             return _("No")
         if is_suspected_emergency(f"{complaint.description} {complaint.location_text}"):
             why = _("The text matched an emergency phrase.")
+        elif self._filed_by_level_one_sensor(complaint):
+            why = _("The sensor that reported it is set to level I.")
         else:
             why = _("The category chosen at filing is level I.")
         if complaint.level is None:
@@ -275,6 +278,12 @@ class ComplaintAdmin(
             why,
             todo,
         )
+
+    def _filed_by_level_one_sensor(self, complaint: Complaint) -> bool:
+        if complaint.channel != Channel.IOT:
+            return False
+        alert = getattr(complaint, "device_alert", None)
+        return alert is not None and alert.device.level == Level.I
 
     @admin.display(description=gettext_lazy("SLA"))
     def sla_detail(self, complaint: Complaint):

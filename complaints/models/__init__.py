@@ -18,6 +18,7 @@ from complaints.models.complaint import (
     RESIDENT_REOPEN_WINDOW,
     Complaint,
 )
+from complaints.models.iot import Device, DeviceAlert
 from complaints.models.notification import Notification
 from complaints.models.photo import (
     PHOTO_FOLDERS,
@@ -67,6 +68,8 @@ __all__ = [
     "Channel",
     "Complaint",
     "Deadline",
+    "Device",
+    "DeviceAlert",
     "Hold",
     "Level",
     "MonthlySnapshot",

@@ -16,6 +16,13 @@ from complaints.services.holds import (
     hold_end,
 )
 from complaints.services.intake import complaint_create, complaint_take_in
+from complaints.services.iot import (
+    device_alert_receive,
+    device_change,
+    device_create,
+    device_token_issue,
+    device_token_revoke,
+)
 from complaints.services.notify import notification_mark_read
 from complaints.services.surveys import survey_submit
 from complaints.services.transitions import (
@@ -51,6 +58,11 @@ __all__ = [
     "complaint_take_in",
     "complaint_transfer_ownership",
     "complaint_withdraw",
+    "device_alert_receive",
+    "device_change",
+    "device_create",
+    "device_token_issue",
+    "device_token_revoke",
     "hold_end",
     "notification_mark_read",
     "settings_duration",

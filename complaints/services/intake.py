@@ -54,6 +54,7 @@ def complaint_create(
     description: str,
     channel: str = Channel.WEB,
     category: Category | None = None,
+    suggested_level: int | None = None,
     property: Property | None = None,
     building: Building | None = None,
     unit: Unit | None = None,
@@ -73,7 +74,8 @@ def complaint_create(
     behalf of anyone (phone, walk-in, paper, committee) within their properties.
     Photos are stored as evidence. `category` is the filer's choice (optional); the agent
     confirms or changes it when classifying. A category whose default level is I marks
-    the complaint a suspected emergency at once.
+    the complaint a suspected emergency at once, and so does a `suggested_level` of I (a
+    sensor's configured level); the level itself is still set by classifying.
 
     With `merge_into_id` (intake of a repeat) the new complaint is merged into that one
     at once, by `complaint_merge`'s rules: both are saved or neither is.
@@ -85,6 +87,8 @@ def complaint_create(
         raise InvalidInput(_("This category is no longer in use."), field="category")
     if channel not in Channel.values:
         raise InvalidInput(_("Unknown channel."), field="channel")
+    if suggested_level is not None and suggested_level not in Level.values:
+        raise InvalidInput(_("Choose level I, II or III."), field="level")
     property, building, unit = _resolve_place(
         actor=actor, property=property, building=building, unit=unit
     )
@@ -128,7 +132,8 @@ def complaint_create(
         created_by=actor,
         category=category,
         suspected_emergency=is_suspected_emergency(f"{description} {location_text}")
-        or (category is not None and category.default_level == Level.I),
+        or (category is not None and category.default_level == Level.I)
+        or suggested_level == Level.I,
     )
     sla.first_response_provisional(complaint)
     complaint_save(complaint, actor=actor, transition=Transition.CREATE, reason="")

@@ -276,6 +276,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "complaints.api.errors.exception_handler",
+    # Alerts per sensor (complaints.api.iot.DeviceRateThrottle): a storm beyond it gets 429.
+    "DEFAULT_THROTTLE_RATES": {"iot_device": os.environ.get("IOT_DEVICE_RATE", "60/minute")},
 }
 REST_KNOX = {"TOKEN_TTL": timedelta(days=30), "AUTO_REFRESH": True}
 SPECTACULAR_SETTINGS = {

@@ -24,7 +24,8 @@ def history_admins():
 
 def test_every_model_with_history_has_a_history_admin():
     """Every model that keeps history shows it in the admin (so the checks below cover
-    them all): properties, teams, staff profiles, complaints and both SLA tables."""
+    them all): properties, teams, staff profiles, complaints, both SLA tables and IoT
+    devices."""
     labels = {model_admin.opts.label_lower for model_admin in history_admins()}
 
     assert labels == {
@@ -34,6 +35,7 @@ def test_every_model_with_history_has_a_history_admin():
         "complaints.complaint",
         "complaints.slapolicy",
         "complaints.propertyslaoverride",
+        "complaints.device",
     }
 
 
