@@ -131,7 +131,7 @@ def property_of(world: World, key: str) -> set[str]:
     kind = key.split(":")[0]
     if kind == "property":
         return {world.prop_key(obj.pk)}
-    if kind in ("building", "team", "override", "snapshot"):
+    if kind in ("building", "team", "override", "snapshot", "device"):
         return {world.prop_key(obj.property_id)}
     if kind == "unit":
         return {world.prop_key(obj.building.property_id)}
@@ -502,6 +502,34 @@ def building_change(ctx, key):
             {"property": ctx.prop_pk(ctx.away), "name": b.name},
             "out",
         ),
+    ]
+
+
+def _device_body(ctx, prop: str, name: str) -> dict:
+    return {
+        "property": ctx.prop_pk(prop),
+        "name": name,
+        "kind": "water_leak",
+        "location_text": "Pump room",
+        "category": ctx.pk("category:C"),
+        "level": "2",
+        "is_active": "on",
+    }
+
+
+def device_add(ctx):
+    return [
+        Body("in own property", _device_body(ctx, ctx.home, "New sensor")),
+        Body("in the other property", _device_body(ctx, ctx.away, "New sensor"), "out"),
+    ]
+
+
+def device_change(ctx, key):
+    own = ctx.world.prop_key(ctx.obj(key).property_id)
+    away = "Y" if own == "X" else "X"
+    return [
+        Body("unchanged", _device_body(ctx, own, ctx.obj(key).name)),
+        Body("moved to the other property", _device_body(ctx, away, ctx.obj(key).name), "out"),
     ]
 
 
@@ -997,6 +1025,18 @@ MODELS = [
 # Admins added by issue 10 itself (privacy log, login lockouts): in the table while they
 # are registered.
 OPTIONAL_MODELS = [
+    Model(
+        "complaints.device",
+        view=frozenset({PM}),
+        add=frozenset({PM}),
+        change=frozenset({PM}),
+        objects=keys("device:X", "device:Y"),
+        visible=by_property,
+        add_bodies=device_add,
+        change_bodies=device_change,
+        lookup={"name__startswith": "zzzz"},
+        bulk={"action": "revoke_tokens"},
+    ),
     Model(
         "complaints.personaldataaccess",
         view=frozenset({PM}),
@@ -1824,6 +1864,17 @@ def api_page(key: str):
     return rule
 
 
+def iot_alerts(ctx):
+    """Only a device's token files an alert: a signed-in person is not a device."""
+    key = "api:iot_alerts"
+    target = url(key)
+    unauthenticated = E.status(401, name="401")
+    return [
+        Req(key, "GET", "GET", target, unauthenticated),
+        Req(key, "alert", "POST", target, unauthenticated, data={"fault": "leak"}),
+    ]
+
+
 # -- the table ------------------------------------------------------------------------------------
 
 
@@ -1859,6 +1910,7 @@ def build_table() -> dict[str, Callable[[Ctx], list[Req]]]:
         **{f"admin:complaints_monthlysnapshot_{name}": report(name) for name in REPORTS},
         "admin:auth_user_password_change": user_password(),
         **{f"api:{name}": api_page(f"api:{name}") for name in ("schema", "docs", "redoc")},
+        "api:iot_alerts": iot_alerts,
     }
     for m in MODELS:
         table.update(model_entries(m))
@@ -1914,6 +1966,16 @@ def world_extras(world: World) -> None:
                 failures_since_start=2,
             )
             o[f"property-of:attempt:{key}"] = key
+    if _registered("complaints.device"):
+        from complaints.models import Device
+
+        for key in ("X", "Y"):
+            o[f"device:{key}"] = Device.objects.create(
+                property=world.props[key],
+                name=f"Sensor {world.mark('team', key)}",  # staff of the property may read it
+                kind="water_leak",
+                category=o["category:C"],
+            )
     if _registered("complaints.personaldataaccess"):
         from complaints.privacy.services import data_access_record
 
