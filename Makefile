@@ -30,9 +30,8 @@ demo: install messages
 	$(BIN)/python manage.py install_schedules
 	$(BIN)/python manage.py seed_demo --addr $(DEMO_ADDR)
 	@echo "Web server on http://$(DEMO_ADDR)/ and the job cluster are starting; Ctrl-C stops both."
-	@$(BIN)/python manage.py qcluster & qcluster=$$!; \
-	trap 'kill -INT $$qcluster 2>/dev/null; wait $$qcluster' EXIT; \
-	$(BIN)/python manage.py runserver $(DEMO_ADDR)
+	@# honcho stops both on Ctrl-C: SIGTERM to each process group, SIGKILL 5 s later.
+	@DEMO_ADDR=$(DEMO_ADDR) $(BIN)/honcho -f Procfile.demo start
 
 lint: install
 	$(BIN)/ruff check .
