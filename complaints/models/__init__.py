@@ -50,6 +50,13 @@ from complaints.models.vocabulary import (
     State,
     Transition,
 )
+from complaints.models.webhook import (
+    TRANSITION_EVENTS,
+    Webhook,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEvent,
+)
 
 __all__ = [
     "ACCEPTED_OPEN_STATES",
@@ -62,6 +69,7 @@ __all__ = [
     "REFERENCE_PATTERN",
     "REFERENCE_PREFIX",
     "RESIDENT_REOPEN_WINDOW",
+    "TRANSITION_EVENTS",
     "Breach",
     "Category",
     "Channel",
@@ -79,6 +87,10 @@ __all__ = [
     "State",
     "Survey",
     "Transition",
+    "Webhook",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEvent",
     "WorkdayOverride",
     "photo_folder",
     "photo_upload_to",

@@ -1,0 +1,221 @@
+"""Webhooks in the admin: project managers register their properties' receivers, see
+each secret once (when made or rotated) and read the deliveries, retrying by hand."""
+
+import json
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import display_for_value
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from complaints.models import Webhook, WebhookDelivery, WebhookEvent
+from complaints.webhooks.selectors import delivery_list_visible_to, webhook_list_visible_to
+from complaints.webhooks.services import deliveries_retry, webhook_secrets_rotate
+from staff.admin_scope import ReadOnlyAdmin, ReadOnlyHistoryAdmin, ScopedAdmin, ScopedChoicesMixin
+
+
+class WebhookForm(forms.ModelForm):
+    url = forms.URLField(
+        label=_("target URL"), max_length=500, assume_scheme="https", help_text=_("HTTPS.")
+    )
+    events = forms.MultipleChoiceField(
+        label=_("events"), choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Webhook
+        fields = ["name", "properties", "url", "events", "is_active"]
+        widgets = {"properties": forms.CheckboxSelectMultiple}
+
+
+@admin.register(Webhook)
+class WebhookAdmin(ReadOnlyHistoryAdmin, ScopedChoicesMixin, ScopedAdmin):
+    """Only webhooks all of whose properties are the user's (`webhook_list_visible_to`);
+    the property choices are the user's too, so a hook is never pointed at another
+    property's complaints."""
+
+    form = WebhookForm
+    list_display = [
+        "name",
+        "url",
+        "property_names",
+        "event_names",
+        "is_active",
+        "secret_set_at",
+        "deliveries_link",
+    ]
+    list_filter = ["is_active"]
+    search_fields = ["name", "url"]
+    readonly_fields = ["secret_note", "created_at"]
+    actions = ["rotate_secret"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(pk__in=webhook_list_visible_to(request.user))
+            .prefetch_related("properties")
+        )
+
+    def get_fields(self, request, obj=None):
+        fields = ["name", "properties", "url", "events", "is_active"]
+        return fields if obj is None else [*fields, "secret_note", "created_at"]
+
+    @admin.display(description=_("properties"))
+    def property_names(self, webhook: Webhook) -> str:
+        return ", ".join(p.name for p in webhook.properties.all())
+
+    @admin.display(description=_("events"))
+    def event_names(self, webhook: Webhook) -> str:
+        labels = dict(WebhookEvent.choices)
+        return ", ".join(str(labels.get(event, event)) for event in webhook.events)
+
+    @admin.display(description=_("deliveries"))
+    def deliveries_link(self, webhook: Webhook):
+        url = reverse("admin:complaints_webhookdelivery_changelist")
+        return format_html(
+            '<a href="{}?webhook__id__exact={}">{}</a>', url, webhook.pk, gettext("Deliveries")
+        )
+
+    @admin.display(description=_("secret"))
+    def secret_note(self, webhook: Webhook) -> str:
+        return gettext(
+            "Set at %(moment)s. It is shown only once; to get a new one, choose “Rotate "
+            "the secret” for this webhook in the list."
+        ) % {"moment": display_for_value(webhook.secret_set_at, "")}
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # The only time this secret is shown: the answer to the POST that made it.
+        self.message_user(
+            request, gettext("The webhook “%(name)s” was added.") % {"name": obj}, messages.SUCCESS
+        )
+        return self._secrets_response(request, [(obj, obj.secret)])
+
+    @admin.action(description=_("Rotate the secret"), permissions=["change"])
+    def rotate_secret(self, request, queryset):
+        if "apply" in request.POST:
+            rotated = webhook_secrets_rotate(webhooks=queryset, actor=request.user)
+            for webhook, _secret in rotated:
+                self.log_change(request, webhook, gettext("Secret rotated"))
+            return self._secrets_response(request, rotated)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Rotate the secret"),
+            "webhooks": queryset,
+            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            "select_across": request.POST.get("select_across", "0"),
+        }
+        return TemplateResponse(request, "admin/complaints/webhook/rotate.html", context)
+
+    def _secrets_response(self, request, rotated):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Webhook secret"),
+            "rotated": rotated,
+        }
+        return TemplateResponse(request, "admin/complaints/webhook/secret.html", context)
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    """Every delivery of the user's webhooks with each attempt, read-only; “Retry now”
+    for those who manage webhooks."""
+
+    list_display = [
+        "created_at",
+        "webhook",
+        "event",
+        "reference",
+        "status",
+        "attempts",
+        "last_status_code",
+        "next_attempt_at",
+    ]
+    list_filter = ["status", "event", ("webhook", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ("webhook",)
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    fields = [
+        "id",
+        "webhook",
+        "event",
+        "reference",
+        "status",
+        "attempts",
+        "created_at",
+        "next_attempt_at",
+        "delivered_at",
+        "last_status_code",
+        "last_error",
+        "payload_display",
+        "attempt_table",
+    ]
+    readonly_fields = fields
+    actions = ["retry_now"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(pk__in=delivery_list_visible_to(request.user).values("pk"))
+        )
+
+    def has_retry_permission(self, request) -> bool:
+        return request.user.has_perm("complaints.change_webhook")
+
+    @admin.display(description=_("complaint"))
+    def reference(self, delivery: WebhookDelivery) -> str:
+        return delivery.payload.get("complaint", {}).get("reference", "")
+
+    @admin.display(description=_("payload"))
+    def payload_display(self, delivery: WebhookDelivery):
+        text = json.dumps(delivery.payload, ensure_ascii=False, indent=2, sort_keys=True)
+        return format_html("<pre>{}</pre>", text)
+
+    @admin.display(description=_("attempts"))
+    def attempt_table(self, delivery: WebhookDelivery):
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    attempt.number,
+                    display_for_value(attempt.at, ""),
+                    attempt.status_code or "—",
+                    attempt.error or "—",
+                    attempt.duration_ms,
+                )
+                for attempt in delivery.attempt_log.all()
+            ),
+        )
+        if not rows:
+            return gettext("Not attempted yet.")
+        return format_html(
+            "<table><thead><tr><th>#</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>"
+            "</thead><tbody>{}</tbody></table>",
+            gettext("at"),
+            gettext("HTTP status"),
+            gettext("error"),
+            gettext("duration (ms)"),
+            rows,
+        )
+
+    @admin.action(description=_("Retry now"), permissions=["retry"])
+    def retry_now(self, request, queryset):
+        queued = deliveries_retry(deliveries=queryset, actor=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d delivery is being sent again.",
+                "%(count)d deliveries are being sent again.",
+                queued,
+            )
+            % {"count": queued},
+            messages.SUCCESS if queued else messages.WARNING,
+        )
