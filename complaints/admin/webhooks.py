@@ -6,16 +6,19 @@ import json
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import display_for_value
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from complaints.models import Webhook, WebhookDelivery, WebhookEvent
+from complaints.models import Webhook, WebhookAttempt, WebhookDelivery, WebhookEvent
 from complaints.webhooks.selectors import delivery_list_visible_to, webhook_list_visible_to
 from complaints.webhooks.services import deliveries_retry, webhook_secrets_rotate
 from staff.admin_scope import ReadOnlyAdmin, ReadOnlyHistoryAdmin, ScopedAdmin, ScopedChoicesMixin
+
+NEW_SECRETS_KEY = "webhook_new_secrets"
 
 
 class WebhookForm(forms.ModelForm):
@@ -52,6 +55,7 @@ class WebhookAdmin(ReadOnlyHistoryAdmin, ScopedChoicesMixin, ScopedAdmin):
     search_fields = ["name", "url"]
     readonly_fields = ["secret_note", "created_at"]
     actions = ["rotate_secret"]
+    change_form_template = "admin/complaints/webhook/change_form.html"
 
     def get_queryset(self, request):
         return (
@@ -88,12 +92,31 @@ class WebhookAdmin(ReadOnlyHistoryAdmin, ScopedChoicesMixin, ScopedAdmin):
             "the secret” for this webhook in the list."
         ) % {"moment": display_for_value(webhook.secret_set_at, "")}
 
+    def get_deleted_objects(self, objs, request):
+        """A webhook goes with its deliveries and their attempts: those are read-only in
+        the admin (no delete permission), which must not forbid deleting the webhook."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        log = {str(WebhookDelivery._meta.verbose_name), str(WebhookAttempt._meta.verbose_name)}
+        return deleted, counts, perms_needed - log, protected
+
     def response_add(self, request, obj, post_url_continue=None):
-        # The only time this secret is shown: the answer to the POST that made it.
+        # Kept in the (server-side) session until the change page shows it, once; not in a
+        # message, whose storage may be a cookie.
+        request.session.setdefault(NEW_SECRETS_KEY, {})[str(obj.pk)] = obj.secret
+        request.session.modified = True
         self.message_user(
             request, gettext("The webhook “%(name)s” was added.") % {"name": obj}, messages.SUCCESS
         )
-        return self._secrets_response(request, [(obj, obj.secret)])
+        return HttpResponseRedirect(reverse("admin:complaints_webhook_change", args=[obj.pk]))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        new_secrets = request.session.get(NEW_SECRETS_KEY, {})
+        secret = new_secrets.get(str(object_id))
+        if secret is not None and self.get_queryset(request).filter(pk=object_id).exists():
+            del new_secrets[str(object_id)]
+            request.session.modified = True
+            extra_context = {**(extra_context or {}), "new_secret": secret}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.action(description=_("Rotate the secret"), permissions=["change"])
     def rotate_secret(self, request, queryset):
@@ -139,6 +162,8 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["status", "event", ("webhook", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ("webhook",)
+    # The id a receiver logged (X-PropertyDesk-Delivery).
+    search_fields = ["id"]
     date_hierarchy = "created_at"
     show_full_result_count = False
     fields = [
