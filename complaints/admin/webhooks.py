@@ -31,7 +31,7 @@ class WebhookForm(forms.ModelForm):
 
     class Meta:
         model = Webhook
-        fields = ["name", "properties", "url", "events", "is_active"]
+        fields = ["name", "properties", "url", "format", "events", "is_active"]
         widgets = {"properties": forms.CheckboxSelectMultiple}
 
 
@@ -45,13 +45,14 @@ class WebhookAdmin(ReadOnlyHistoryAdmin, ScopedChoicesMixin, ScopedAdmin):
     list_display = [
         "name",
         "url",
+        "format",
         "property_names",
         "event_names",
         "is_active",
         "secret_set_at",
         "deliveries_link",
     ]
-    list_filter = ["is_active"]
+    list_filter = ["is_active", "format"]
     search_fields = ["name", "url"]
     readonly_fields = ["secret_note", "created_at"]
     actions = ["rotate_secret"]
@@ -66,7 +67,7 @@ class WebhookAdmin(ReadOnlyHistoryAdmin, ScopedChoicesMixin, ScopedAdmin):
         )
 
     def get_fields(self, request, obj=None):
-        fields = ["name", "properties", "url", "events", "is_active"]
+        fields = ["name", "properties", "url", "format", "events", "is_active"]
         return fields if obj is None else [*fields, "secret_note", "created_at"]
 
     @admin.display(description=_("properties"))

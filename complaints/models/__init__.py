@@ -56,6 +56,7 @@ from complaints.models.webhook import (
     WebhookAttempt,
     WebhookDelivery,
     WebhookEvent,
+    WebhookFormat,
 )
 
 __all__ = [
@@ -91,6 +92,7 @@ __all__ = [
     "WebhookAttempt",
     "WebhookDelivery",
     "WebhookEvent",
+    "WebhookFormat",
     "WorkdayOverride",
     "photo_folder",
     "photo_upload_to",

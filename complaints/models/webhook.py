@@ -45,6 +45,15 @@ class WebhookEvent(models.TextChoices):
     BREACHED = "breached", _("SLA deadline breached")
 
 
+class WebhookFormat(models.TextChoices):
+    """What the body looks like: PropertyDesk's own JSON for an ERP, or the message a
+    group bot posts to its chat (the same signed headers either way)."""
+
+    JSON = "json", _("PropertyDesk JSON")
+    WECOM = "wecom", _("WeCom group bot")
+    DINGTALK = "dingtalk", _("DingTalk group bot")
+
+
 TRANSITION_EVENTS = {
     Transition.CREATE: WebhookEvent.FILED,
     Transition.ACCEPT: WebhookEvent.ACCEPTED,
@@ -90,6 +99,16 @@ class Webhook(models.Model):
     )
     url = models.URLField(
         _("target URL"), max_length=500, validators=[webhook_url_validate], help_text=_("HTTPS.")
+    )
+    format = models.CharField(
+        _("format"),
+        max_length=20,
+        choices=WebhookFormat.choices,
+        default=WebhookFormat.JSON,
+        help_text=_(
+            "A group bot gets a short message without the contact phone; set its keyword "
+            "security to “PropertyDesk”."
+        ),
     )
     events = models.JSONField(_("events"), default=list)
     is_active = models.BooleanField(_("active"), default=True)

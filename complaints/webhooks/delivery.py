@@ -24,7 +24,8 @@ from django.db.models import Q, QuerySet
 from complaints import clock
 from complaints.models import WebhookAttempt, WebhookDelivery
 from complaints.webhooks.events import QUEUE_LEASE, deliveries_enqueue
-from complaints.webhooks.signing import body_encode, signature_sign
+from complaints.webhooks.formats import answer_error, body_build
+from complaints.webhooks.signing import signature_sign
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ def delivery_attempt(delivery_id: str, token: datetime, *, now: datetime | None 
             last_error="The webhook was deactivated.",
         )
         return Status.FAILED
-    body = body_encode(delivery.payload)
+    body = body_build(webhook.format, delivery.payload)
     timestamp = str(int(now.timestamp()))
     headers = {
         "Content-Type": "application/json; charset=utf-8",
@@ -89,6 +90,8 @@ def delivery_attempt(delivery_id: str, token: datetime, *, now: datetime | None 
             status_code = response.status_code
             if not 200 <= status_code < 300:
                 error = f"HTTP {status_code} {response.reason or ''}".strip()
+            else:
+                error = answer_error(webhook.format, response)
     except requests.RequestException as exc:
         error = f"{type(exc).__name__}: {exc}"
     duration_ms = int((time.monotonic() - started) * 1000)

@@ -805,6 +805,7 @@ def _webhook_data(ctx, props, **changes):
         "name": "ERP",
         "properties": [ctx.prop_pk(p) for p in props],
         "url": "https://erp.example.com/hooks",
+        "format": "json",
         "events": ["accepted", "closed"],
         "is_active": "on",
         **changes,

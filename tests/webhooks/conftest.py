@@ -32,20 +32,22 @@ class Received:
 @dataclass
 class Receiver:
     """Records every POST; answers 401 to a signature that is not the secret's of the
-    path's webhook, else the next of `statuses` (the last one once they run out)."""
+    path's webhook, else the next of `statuses` (the last one once they run out), each
+    a status code or a (status code, body) pair."""
 
     base_url: str
     secrets: dict[str, str] = field(default_factory=dict)
-    statuses: list[int] = field(default_factory=lambda: [200])
+    statuses: list = field(default_factory=lambda: [200])
     requests: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def answer(self, received: Received) -> int:
+    def answer(self, received: Received) -> tuple[int, bytes]:
         with self.lock:
             self.requests.append(received)
             if not received.signature_valid:
-                return 401
-            return self.statuses.pop(0) if len(self.statuses) > 1 else self.statuses[0]
+                return 401, b"bad signature"
+            answer = self.statuses.pop(0) if len(self.statuses) > 1 else self.statuses[0]
+            return answer if isinstance(answer, tuple) else (answer, b"ok")
 
 
 @pytest.fixture
@@ -70,11 +72,11 @@ def receiver():
                     hook_receiver.secrets.get(self.path, ""), timestamp, body, signature
                 ),
             )
-            status = hook_receiver.answer(received)
+            status, answer = hook_receiver.answer(received)
             self.send_response(status)
-            self.send_header("Content-Length", "2")
+            self.send_header("Content-Length", str(len(answer)))
             self.end_headers()
-            self.wfile.write(b"ok")
+            self.wfile.write(answer)
 
         def log_message(self, format, *args):
             pass
@@ -97,9 +99,9 @@ def make_hook(receiver, prop):
     """`make_hook(events, properties=[prop], path="/erp")`: an active webhook posting to
     the receiver at `path`, whose secret the receiver checks there."""
 
-    def _make(events, *, properties=None, path="/erp", name="ERP") -> Webhook:
+    def _make(events, *, properties=None, path="/erp", name="ERP", format="json") -> Webhook:
         hook = Webhook.objects.create(
-            name=name, url=f"{receiver.base_url}{path}", events=list(events)
+            name=name, url=f"{receiver.base_url}{path}", events=list(events), format=format
         )
         hook.properties.set(properties or [prop])
         receiver.secrets[path] = hook.secret

@@ -37,6 +37,7 @@ def hook_body(prop, **changes) -> dict:
         "name": "ERP",
         "properties": [prop.pk],
         "url": "https://erp.example.com/hooks/propertydesk",
+        "format": "json",
         "events": [WebhookEvent.ACCEPTED, WebhookEvent.CLOSED],
         "is_active": "on",
     }

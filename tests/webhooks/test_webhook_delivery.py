@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from factories import ComplaintFactory
 
+from buildings.models import mask_phone
 from complaints import services
 from complaints.models import Breach, State, WebhookAttempt, WebhookDelivery, WebhookEvent
 from complaints.sla.sweep import sla_sweep
@@ -364,3 +365,48 @@ def test_the_body_is_the_stored_payload(filed, agent, make_hook, receiver, trave
     job()
 
     assert json.loads(receiver.requests[0].body) == delivery.payload
+
+
+@pytest.mark.parametrize("format", ["wecom", "dingtalk"])
+def test_a_group_bot_gets_a_short_message_without_the_phone(
+    travel, walk, resident, make_hook, receiver, django_capture_on_commit_callbacks, format
+):
+    """A WeCom or DingTalk group bot gets a markdown message (reference, event, place,
+    level, category, in the site's language), signed like any delivery, without the
+    contact phone; its 200 answer with errcode 0 delivers it."""
+    travel(T0)
+    make_hook([WebhookEvent.CLASSIFIED], format=format)
+    receiver.statuses = [(200, b'{"errcode":0,"errmsg":"ok"}')]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint = walk(State.CLASSIFIED)
+
+    [request] = receiver.requests
+    assert request.signature_valid
+    message = request.payload
+    assert message["msgtype"] == "markdown"
+    text = message["markdown"]["content" if format == "wecom" else "text"]
+    assert text.startswith(f"**PropertyDesk {complaint.reference}")
+    assert "1201" in text
+    assert complaint.category.name_zh_hans in text and "Door bell" not in text
+    assert "2025-03-10 09:30" in text
+    phone = resident.phone
+    assert phone not in request.body.decode() and mask_phone(phone) not in text
+    assert WebhookDelivery.objects.get().status == WebhookDelivery.Status.DELIVERED
+
+
+def test_a_group_bot_refusing_in_its_answer_is_retried(
+    filed, agent, make_hook, receiver, django_capture_on_commit_callbacks
+):
+    """WeCom answers 200 with a non-zero errcode when it refuses a message: the attempt
+    fails with that code and the delivery waits for its retry."""
+    make_hook([WebhookEvent.ACCEPTED], format="wecom")
+    receiver.statuses = [(200, b'{"errcode":93000,"errmsg":"invalid webhook url"}')]
+
+    accept(filed, agent, django_capture_on_commit_callbacks)
+
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == WebhookDelivery.Status.PENDING
+    assert delivery.last_status_code == 200
+    assert delivery.last_error == "errcode 93000: invalid webhook url"
+    assert delivery.next_attempt_at == T0 + timedelta(minutes=1)
