@@ -8,9 +8,11 @@ and retried until they are answered with a 2xx.
 - `delivery`: the attempt, its retries (1 min, 5 min, 30 min, 2 h, 6 h, then failed)
   and the every-minute job that queues what is due;
 - `signing`: the headers and the signature, with `signature_verify` for receivers;
+- `formats`: the body for an ERP (the payload below) or a WeCom/DingTalk group bot (a
+  short markdown message without the contact phone);
 - `selectors`, `services`: what the admin shows and does.
 
-The payload (JSON, UTF-8):
+The payload (JSON, UTF-8; stored with the delivery, the same on every retry):
 
     {"id": "<delivery id>", "event": "accepted", "occurred_at": "2025-03-10T09:30:00+08:00",
      "complaint": {"reference": "TS00000042", "state": "accepted", "level": 2,
