@@ -12,6 +12,7 @@ SCHEDULES = [
     ("SLA sweep", "complaints.tasks.sla_sweep", 1),
     ("Ownership guard", "complaints.tasks.ownership_guard", 1),
     ("Deliver notifications", "complaints.tasks.notifications_deliver_task", 1),
+    ("Deliver webhooks", "complaints.webhooks.deliveries_queue_due", 1),
     ("Auto-confirm handled complaints", "complaints.tasks.auto_confirm", 10),
     ("Satisfaction survey dispatch", "complaints.tasks.survey_dispatch", 10),
     ("Revisit queue", "complaints.tasks.revisit_queue", 10),

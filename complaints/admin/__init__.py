@@ -1,11 +1,12 @@
 """The complaints app in the Django admin: the staff workspace (`complaint`, with its
 `actions`, `views`, `intake`, `bulk`, `filters`, `inlines`, `status` and `forms`), what HQ
-sets up (`setup`), read-only records (`records`), the personal-data pages
-(`complaints.privacy`) and the report pages (`complaints.reports.admin`)."""
+sets up (`setup`), read-only records (`records`), the properties' webhooks (`webhooks`),
+the personal-data pages (`complaints.privacy`) and the report pages
+(`complaints.reports.admin`)."""
 
 from django.contrib import admin
 
-from complaints.admin import iot, records, setup
+from complaints.admin import iot, records, setup, webhooks
 from complaints.admin.complaint import ComplaintAdmin
 from complaints.models import Complaint, PersonalDataAccess
 from complaints.privacy import resident_admin
@@ -15,4 +16,12 @@ from complaints.reports import admin as reports_admin
 admin.site.register(Complaint, ComplaintAdmin)
 admin.site.register(PersonalDataAccess, PersonalDataAccessAdmin)
 
-__all__ = ["ComplaintAdmin", "iot", "records", "reports_admin", "resident_admin", "setup"]
+__all__ = [
+    "ComplaintAdmin",
+    "iot",
+    "records",
+    "reports_admin",
+    "resident_admin",
+    "setup",
+    "webhooks",
+]

@@ -51,6 +51,14 @@ from complaints.models.vocabulary import (
     State,
     Transition,
 )
+from complaints.models.webhook import (
+    TRANSITION_EVENTS,
+    Webhook,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookFormat,
+)
 
 __all__ = [
     "ACCEPTED_OPEN_STATES",
@@ -63,6 +71,7 @@ __all__ = [
     "REFERENCE_PATTERN",
     "REFERENCE_PREFIX",
     "RESIDENT_REOPEN_WINDOW",
+    "TRANSITION_EVENTS",
     "Breach",
     "Category",
     "Channel",
@@ -82,6 +91,11 @@ __all__ = [
     "State",
     "Survey",
     "Transition",
+    "Webhook",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEvent",
+    "WebhookFormat",
     "WorkdayOverride",
     "photo_folder",
     "photo_upload_to",

@@ -14,6 +14,7 @@ from complaints.models import Breach, Channel, Complaint, Transition
 from complaints.notifications import notifications_save
 from complaints.services.notify import deliver_after_commit
 from complaints.sla.escalation import breach_notifications
+from complaints.webhooks import breaches_announce, complaint_transition_announce
 
 RESIDENT_CHANNELS = (Channel.WEB, Channel.APP)
 DURATION_DEFAULTS = {
@@ -46,6 +47,7 @@ def complaint_save(
     complaint._history_transition = transition
     try:
         complaint.save()
+        complaint_transition_announce(complaint, transition=transition, now=now)
         late_breaches_record(complaint, now=now)
     except ConcurrentTransition:
         raise WrongState(
@@ -73,6 +75,7 @@ def late_breaches_record(complaint: Complaint, *, now: datetime) -> None:
     if not new:
         return
     Breach.objects.bulk_create(new, ignore_conflicts=True)
+    breaches_announce(new)
     notifications_save(breach_notifications(complaint, new, now=now))
     deliver_after_commit()
 

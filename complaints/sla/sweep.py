@@ -29,6 +29,7 @@ from complaints.sla.escalation import (
     deadline_notifications,
     escalation_notifications,
 )
+from complaints.webhooks import breaches_announce
 from staff.selectors import (
     project_manager_ids_by_property,
     project_manager_links,
@@ -120,6 +121,7 @@ def _sweep_chunk(chunk: list[Complaint], *, now: datetime) -> dict[str, int]:
         sla.refresh_schedule(complaint, now=now, swept=True)
 
     Breach.objects.bulk_create(breaches, ignore_conflicts=True)
+    breaches_announce(breaches)
     notifications_save(notifications)
     complaints_schedule_save(chunk)
     return {

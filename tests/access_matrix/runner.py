@@ -31,6 +31,8 @@ from complaints.models import (
     PropertySlaOverride,
     SlaPolicy,
     Survey,
+    Webhook,
+    WebhookDelivery,
     WorkdayOverride,
 )
 from staff.models import StaffProfile, Team
@@ -88,6 +90,8 @@ TABLES = {
     "PropertySlaOverride": (PropertySlaOverride, None),
     "WorkdayOverride": (WorkdayOverride, None),
     "MonthlySnapshot": (MonthlySnapshot, None),
+    "Webhook": (Webhook, None),
+    "WebhookDelivery": (WebhookDelivery, None),
     "User": (User, ["last_login"]),
     "Group": (Group, None),
     "Schedule": (Schedule, None),
@@ -96,7 +100,7 @@ if apps.is_installed("axes"):
     from axes.models import AccessAttempt
 
     TABLES["AccessAttempt"] = (AccessAttempt, None)
-HISTORIES = [Property, Team, StaffProfile, Complaint, SlaPolicy, PropertySlaOverride]
+HISTORIES = [Property, Team, StaffProfile, Complaint, SlaPolicy, PropertySlaOverride, Webhook]
 
 
 def _names(table: str) -> list[str]:
@@ -118,6 +122,7 @@ def snapshot() -> dict[str, dict]:
             "staffprofile_id",
             "property_id",
         ),
+        ("Webhook.properties", Webhook.properties.through, "webhook_id", "property_id"),
         ("User.groups", User.groups.through, "user_id", "group_id"),
         ("User.user_permissions", User.user_permissions.through, "user_id", "permission_id"),
         ("Group.permissions", Group.permissions.through, "group_id", "permission_id"),
@@ -190,6 +195,10 @@ def properties_of(table: str, pk, snap: dict) -> set:
         return complaint(value(snap, table, pk, "complaint_id"))
     if table in ("StaffProfile", "StaffProfile.properties"):
         return profile(pk)
+    if table in ("Webhook", "Webhook.properties"):
+        return set(snap["Webhook.properties"].get(pk, ()))
+    if table == "WebhookDelivery":
+        return set(snap["Webhook.properties"].get(value(snap, table, pk, "webhook_id"), ()))
     if table == "AccessAttempt":
         if pk not in snap[table]:
             return set()
@@ -283,7 +292,7 @@ def tracked_tables() -> set[str]:
     nothing the matrix guards, and needs no snapshot."""
     models = [model for model, _skip in TABLES.values()] + [m.history.model for m in HISTORIES]
     tables = {model._meta.db_table for model in models}
-    for model in (StaffProfile, User, Group):
+    for model in (StaffProfile, User, Group, Webhook):
         tables |= {f.remote_field.through._meta.db_table for f in model._meta.many_to_many}
     tables |= {
         f.remote_field.through._meta.db_table

@@ -828,6 +828,35 @@ def property_versions(ctx, key):
     return [Body("renamed", {"name": "Renamed", "kind": p.kind, "city": p.city, "address": ""})]
 
 
+def _webhook_data(ctx, props, **changes):
+    return {
+        "name": "ERP",
+        "properties": [ctx.prop_pk(p) for p in props],
+        "url": "https://erp.example.com/hooks",
+        "format": "json",
+        "events": ["accepted", "closed"],
+        "is_active": "on",
+        **changes,
+    }
+
+
+def webhook_add(ctx):
+    return [
+        Body("for own property", _webhook_data(ctx, [ctx.home])),
+        Body("for the other property", _webhook_data(ctx, [ctx.away]), "out"),
+        Body("for both properties", _webhook_data(ctx, ["X", "Y"]), "out"),
+    ]
+
+
+def webhook_change(ctx, key):
+    h = ctx.obj(key)
+    own = [ctx.world.objects[f"property-of:{key}"]]
+    return [
+        Body("unchanged", _webhook_data(ctx, own, name=h.name, url=h.url)),
+        Body("moved to the other property", _webhook_data(ctx, [ctx.away]), "out"),
+    ]
+
+
 def complaint_keys(*keys):
     return lambda ctx: [f"complaint:{k}" for k in keys]
 
@@ -1020,6 +1049,29 @@ MODELS = [
         objects=keys("snapshot:X", "snapshot:Y"),
         visible=report_scope,
         lookup={"month": "1999-01-01"},
+    ),
+    # Issue 14: a property's webhooks are its project managers' (their secrets sign what
+    # leaves the company); deliveries are read-only, retried by hand.
+    Model(
+        "complaints.webhook",
+        view=frozenset({PM}),
+        add=frozenset({PM}),
+        change=frozenset({PM}),
+        delete=frozenset({PM}),
+        objects=keys("webhook:X", "webhook:Y"),
+        visible=by_property,
+        add_bodies=webhook_add,
+        change_bodies=webhook_change,
+        lookup={"url__startswith": "zzzz"},
+        bulk={"action": "rotate_secret", "apply": "1"},
+    ),
+    Model(
+        "complaints.webhookdelivery",
+        view=frozenset({PM}),
+        objects=keys("delivery:X", "delivery:Y"),
+        visible=by_property,
+        lookup={"event_key__startswith": "zzzz"},
+        bulk={"action": "retry_now"},
     ),
 ]
 # Admins added by issue 10 itself (privacy log, login lockouts): in the table while they
@@ -1952,6 +2004,7 @@ def world_extras(world: World) -> None:
     group, and rows of the admins issue 10 adds (while their models exist)."""
     o = world.objects
     o["group:agent"] = Group.objects.get(name=Role.AGENT)
+    _webhooks(world)
     if _registered("axes.accessattempt"):
         from axes.models import AccessAttempt
 
@@ -1989,3 +2042,29 @@ def world_extras(world: World) -> None:
                 reason=f"Call back {world.mark('resident', key, 'Y' if key == 'Y' else 'A')}",
             )
             o[f"property-of:access:{key}"] = key
+
+
+def _webhooks(world: World) -> None:
+    """A webhook of each property with a failed delivery about one of its complaints."""
+    from complaints.models import Webhook, WebhookDelivery
+    from complaints.webhooks.events import complaint_payload
+
+    o = world.objects
+    for key, complaint_key in (("X", "A1"), ("Y", "Y")):
+        hook = Webhook.objects.create(
+            name=f"ERP {world.mark('staff', key)}",
+            url=f"https://erp.example.com/{key}",
+            events=["accepted"],
+        )
+        hook.properties.set([world.props[key]])
+        complaint = world.complaints[complaint_key]
+        o[f"webhook:{key}"] = hook
+        o[f"delivery:{key}"] = WebhookDelivery.objects.create(
+            webhook=hook,
+            event="accepted",
+            complaint=complaint,
+            payload={"event": "accepted", "complaint": complaint_payload(complaint)},
+            status=WebhookDelivery.Status.FAILED,
+            last_error=f"HTTP 500 {world.mark('staff', key)}",
+        )
+        o[f"property-of:webhook:{key}"] = o[f"property-of:delivery:{key}"] = key

@@ -8,7 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from factories import PropertyFactory
 from simple_history.admin import SimpleHistoryAdmin
 
-from complaints.models import Complaint, PropertySlaOverride, SlaPolicy, State
+from complaints.models import Complaint, PropertySlaOverride, SlaPolicy, State, Webhook
 from staff.models import StaffProfile
 
 ROLES = ["agent", "handler", "team_leader", "project_manager", "supervisor", "other_agent"]
@@ -24,8 +24,8 @@ def history_admins():
 
 def test_every_model_with_history_has_a_history_admin():
     """Every model that keeps history shows it in the admin (so the checks below cover
-    them all): properties, teams, staff profiles, complaints, both SLA tables and IoT
-    devices."""
+    them all): properties, teams, staff profiles, complaints, both SLA tables, IoT
+    devices and webhooks."""
     labels = {model_admin.opts.label_lower for model_admin in history_admins()}
 
     assert labels == {
@@ -36,6 +36,7 @@ def test_every_model_with_history_has_a_history_admin():
         "complaints.slapolicy",
         "complaints.propertyslaoverride",
         "complaints.device",
+        "complaints.webhook",
     }
 
 
@@ -69,8 +70,20 @@ def targets(request, now, walk, prop, other_prop, engineering):
     engineering.save()
     prop.name = "Lakeside Garden (renamed)"
     prop.save()
+    webhook = Webhook.objects.create(name="ERP", url="https://erp.example.com/h", events=["filed"])
+    webhook.properties.set([prop])
+    webhook.name = "ERP (renamed)"
+    webhook.save()
     profiles = [request.getfixturevalue(role).staff_profile for role in ROLES]
-    return [complaint, override, engineering, prop, SlaPolicy.objects.get(level=2), *profiles]
+    return [
+        complaint,
+        override,
+        engineering,
+        prop,
+        SlaPolicy.objects.get(level=2),
+        webhook,
+        *profiles,
+    ]
 
 
 @pytest.mark.parametrize("role", ROLES)
