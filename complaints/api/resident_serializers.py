@@ -204,11 +204,9 @@ def form_field(form_class: type[forms.Form], name: str, **extra) -> serializers.
         return serializers.IntegerField(
             required=field.required, min_value=field.min_value, max_value=field.max_value, **extra
         )
+    # Blank passes here: the form refuses a blank required field with its own message.
     return serializers.CharField(
-        required=field.required,
-        allow_blank=not field.required,
-        max_length=field.max_length,
-        **extra,
+        required=field.required, allow_blank=True, max_length=field.max_length, **extra
     )
 
 
@@ -397,5 +395,7 @@ class IdListField(serializers.ListField):
 
 class NotificationReadSerializer(serializers.Serializer):
     ids = IdListField(
-        min_length=1, max_length=200, help_text="The notifications to mark read (others' ignored)."
+        allow_empty=False,
+        max_length=200,
+        help_text="The notifications to mark read (others' ignored).",
     )

@@ -8,12 +8,13 @@ domain errors answer as everywhere in the API (complaints.api.errors).
 """
 
 from django.db.models import QuerySet
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -428,7 +429,10 @@ class PhotoView(ResidentView):
         responses={(200, "image/jpeg"): OpenApiTypes.BINARY, **error_responses(401, 403, 404)},
     )
     def get(self, request: Request, pk: int) -> FileResponse:
-        return views.photo(request._request, pk=pk, variant=self.variant)
+        try:
+            return views.photo(request._request, pk=pk, variant=self.variant)
+        except Http404:
+            raise NotFound() from None
 
 
 class ThumbnailView(PhotoView):

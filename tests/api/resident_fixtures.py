@@ -1,8 +1,11 @@
-"""Fixtures and helpers of the residents' API tests, imported by name from each module
-(tests/api/ has no conftest of its own yet).
+"""Fixtures and helpers of the residents' API tests. tests/api/ has no conftest of its
+own yet, so each module imports the fixtures it uses; each is defined as `<name>_fixture`
+under the fixture name `<name>`, so a test's argument does not shadow the import.
 
 Clients send `Accept-Language: en` unless told otherwise: the API is not under the
 portal's language prefixes, so without the header it answers in the default Chinese."""
+
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -27,28 +30,43 @@ def api_client(user=None, *, token: bool = False, language: str = "en") -> APICl
     return client
 
 
-@pytest.fixture
-def res_client(resident) -> APIClient:
+@pytest.fixture(name="res_client")
+def res_client_fixture(resident) -> APIClient:
     """The resident who filed the `complaint` fixture, by session."""
     return api_client(resident.user)
 
 
-@pytest.fixture
-def res_app(resident) -> APIClient:
+@pytest.fixture(name="res_app")
+def res_app_fixture(resident) -> APIClient:
     """The same resident from an app, with a token."""
     return api_client(resident.user, token=True)
 
 
-@pytest.fixture
-def res_neighbour(resident2) -> APIClient:
+@pytest.fixture(name="res_neighbour")
+def res_neighbour_fixture(resident2) -> APIClient:
     return api_client(resident2.user, token=True)
 
 
-@pytest.fixture
-def res_staff(agent) -> APIClient:
+@pytest.fixture(name="res_staff")
+def res_staff_fixture(agent) -> APIClient:
     return api_client(agent, token=True)
 
 
-@pytest.fixture
-def res_anonymous(db) -> APIClient:
+@pytest.fixture(name="res_anonymous")
+def res_anonymous_fixture(db) -> APIClient:
     return api_client()
+
+
+@pytest.fixture(name="res_axes_on")
+def res_axes_on_fixture(settings):
+    """django-axes on, as in production: 5 failures, a 15-minute cool-off, REMOTE_ADDR."""
+    from propertydesk.settings.base import client_address_sources
+
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 5
+    settings.AXES_COOLOFF_TIME = timedelta(minutes=15)
+    settings.AXES_RESET_ON_SUCCESS = False
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER, settings.AXES_IPWARE_PROXY_COUNT = (
+        client_address_sources(0)
+    )
+    return settings
