@@ -61,10 +61,14 @@ ERROR_DESCRIPTIONS = {
 }
 
 
-def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
-    """The documented refusals of an operation, each with the error body."""
+def error_responses(*codes: int, **descriptions: str) -> dict[int, OpenApiResponse]:
+    """The documented refusals of an operation, each with the error body; `e404="..."`
+    says what a 404 means here, if not the usual."""
     return {
-        code: OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[code])
+        code: OpenApiResponse(
+            ErrorSerializer,
+            description=descriptions.get(f"e{code}", ERROR_DESCRIPTIONS[code]),
+        )
         for code in codes
     }
 

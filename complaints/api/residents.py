@@ -57,6 +57,7 @@ from complaints.selectors import complaint_list_for_resident
 from complaints.services.filing_limit import filing_limit_refusal
 
 TAGS = ["resident"]
+NO_SUCH_PAGE = "No such page: past the last one."
 
 
 class IsResident(BasePermission):
@@ -195,7 +196,10 @@ def complaint_detail(complaint: Complaint, request: Request) -> dict:
         operation_id="resident_complaints_list",
         tags=TAGS,
         summary="My complaints, newest first",
-        responses={200: ResidentComplaintSerializer(many=True), **error_responses(401, 403)},
+        responses={
+            200: ResidentComplaintSerializer(many=True),
+            **error_responses(401, 403, 404, e404=NO_SUCH_PAGE),
+        },
     ),
     post=extend_schema(
         operation_id="resident_complaints_create",
@@ -461,7 +465,10 @@ class NotificationListView(ResidentView, generics.ListAPIView):
     @extend_schema(
         operation_id="resident_notifications_list",
         summary="My notifications, newest first (reading them does not mark them read)",
-        responses={200: NotificationSerializer(many=True), **error_responses(401, 403)},
+        responses={
+            200: NotificationSerializer(many=True),
+            **error_responses(401, 403, 404, e404=NO_SUCH_PAGE),
+        },
     )
     def get(self, request: Request, *args, **kwargs) -> Response:
         return super().get(request, *args, **kwargs)
