@@ -55,6 +55,11 @@ def test_resident_operations_need_a_token_or_the_session(served):
     operation = served["paths"]["/api/v1/resident/complaints/"]["get"]
     assert operation["security"] == [{"knoxApiToken": []}, {"cookieAuth": []}]
     schemes = served["components"]["securitySchemes"]
-    assert schemes["knoxApiToken"] == {"type": "apiKey", "in": "header", "name": "Authorization"}
+    assert schemes["knoxApiToken"] == {
+        "type": "apiKey",
+        "in": "header",
+        "name": "Authorization",
+        "description": 'Token-based authentication with required prefix "Token"',
+    }
     assert schemes["cookieAuth"] == {"type": "apiKey", "in": "cookie", "name": "sessionid"}
     assert served["paths"]["/api/v1/auth/login/"]["post"]["security"] == [{}]
