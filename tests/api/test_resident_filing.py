@@ -245,7 +245,9 @@ def test_over_the_limit_the_input_is_not_even_checked(res_app, resident, form, n
 def test_the_services_own_count_refuses_too(res_app, resident, form, now, monkeypatch):
     """The early check passed (another submission was still running): the service,
     counting under its lock, refuses with the same 429."""
-    monkeypatch.setattr("complaints.api.residents.filing_limit_refusal", lambda user: None)
+    monkeypatch.setattr(
+        "complaints.api.residents.complaints.filing_limit_refusal", lambda user: None
+    )
     for _ in range(10):
         ComplaintFactory(resident=resident)
     response = file(res_app, form())
