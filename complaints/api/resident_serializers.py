@@ -215,6 +215,8 @@ def form_field(form_class: type[forms.Form], name: str, **extra) -> serializers.
 
 
 def flat_errors(errors: dict, aliases: dict[str, str] | None = None) -> dict[str, list[str]]:
+    """A Django form's errors as the API's `errors`: the API's field names (`aliases`),
+    `non_field_errors` for the form's own."""
     aliases = {forms.forms.NON_FIELD_ERRORS: "non_field_errors", **(aliases or {})}
     flat: dict[str, list[str]] = {}
     for name, messages in errors.items():
