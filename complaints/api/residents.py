@@ -1,3 +1,0 @@
-"""residents"""
-
-urlpatterns = []
