@@ -13,7 +13,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.urls import path
-from django.utils import translation
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox import views as knox_views
 from knox.auth import TokenAuthentication
@@ -23,23 +22,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from complaints.api.resident_serializers import error_responses, flat_errors
+from complaints.api.errors import error_responses
+from complaints.api.resident_serializers import flat_errors
 from staff.logins.lockout import lockout_message
-
-
-class CallerLanguageMixin:
-    """Answer in the caller's language (the language cookie, else Accept-Language).
-
-    LocaleMiddleware gives every path outside the portal's language prefixes the default
-    language (Chinese), since the default one has no prefix; API paths have none either,
-    so the view chooses again before it authenticates, and every message, refusals
-    included, follows the caller."""
-
-    def initial(self, request: Request, *args, **kwargs) -> None:
-        translation.activate(translation.get_language_from_request(request._request))
-        request._request.LANGUAGE_CODE = translation.get_language()
-        super().initial(request, *args, **kwargs)
-
 
 # The token first: its challenge ("Token") makes a request without credentials a 401;
 # DRF answers 403 instead when the first class has no challenge, as the session has none.
@@ -63,7 +48,7 @@ class TokenSerializer(serializers.Serializer):
 
 
 @extend_schema(tags=["auth"])
-class LoginView(CallerLanguageMixin, knox_views.LoginView):
+class LoginView(knox_views.LoginView):
     """A new token for the user's app; every device gets its own."""
 
     authentication_classes = ()
@@ -95,7 +80,7 @@ class LoginView(CallerLanguageMixin, knox_views.LoginView):
 
 
 @extend_schema(tags=["auth"])
-class LogoutView(CallerLanguageMixin, knox_views.LogoutView):
+class LogoutView(knox_views.LogoutView):
     """Revoke the token this request carries."""
 
     @extend_schema(
@@ -108,7 +93,7 @@ class LogoutView(CallerLanguageMixin, knox_views.LogoutView):
 
 
 @extend_schema(tags=["auth"])
-class LogoutAllView(CallerLanguageMixin, knox_views.LogoutAllView):
+class LogoutAllView(knox_views.LogoutAllView):
     """Revoke every token of the user (all their devices)."""
 
     @extend_schema(

@@ -3,7 +3,8 @@ with `errors` (field → messages) on a 400. The domain's errors map as everywhe
 wrong state or stale → 409, not permitted → 403, not visible → 404, invalid → 400,
 filing limit → 429."""
 
-from rest_framework import exceptions, status
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -76,3 +77,58 @@ def exception_handler(exc, context):
     else:
         response.data = {"code": code, "detail": str(response.data.get("detail", ""))}
     return response
+
+
+# The error body in the schema: one component, "Error", for every part of the API.
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": {
+            "oneOf": [
+                {"type": "array", "items": {"type": "string"}},
+                {"type": "object", "additionalProperties": True},
+            ]
+        },
+        "description": "On a 400: each field's messages (a nested object for a field that "
+        "holds a list or an object); `non_field_errors` for the input as a whole.",
+    }
+)
+class FieldErrorsField(serializers.DictField):
+    pass
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every refusal (complaints.api.errors)."""
+
+    code = serializers.CharField(
+        help_text="Machine-readable: invalid, not_authenticated, not_permitted, not_found, "
+        "wrong_state, stale, already_accepted, reopen_window_closed, filing_limit, "
+        "locked_out, throttled …"
+    )
+    detail = serializers.CharField(help_text="For people, in the request's language.")
+    errors = FieldErrorsField(required=False)
+
+
+ERROR_DESCRIPTIONS = {
+    400: "Invalid input; `errors` says which field and why.",
+    401: "No credentials, or a token that is wrong, expired or revoked.",
+    403: "Not allowed: not a resident, or not permitted to do this to this complaint now.",
+    404: "No such complaint among the caller's.",
+    409: "Wrong state for this action; `stale` when the complaint left the state the "
+    "caller showed (`expected_state`).",
+    429: "Too many complaints filed in the last hour, or too many failed log-ins.",
+}
+
+
+def error_responses(*codes: int, **descriptions: str) -> dict[int, OpenApiResponse]:
+    """The documented refusals of an operation, each with the error body; `e404="..."`
+    says what a 404 means here, if not the usual."""
+    return {
+        code: OpenApiResponse(
+            ErrorSerializer,
+            description=descriptions.get(f"e{code}", ERROR_DESCRIPTIONS[code]),
+        )
+        for code in codes
+    }

@@ -14,6 +14,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
+from complaints.api.errors import ErrorSerializer
 from complaints.models import Device
 from complaints.services import device_alert_receive
 from complaints.services.iot import FAULT_CODE_LENGTH, AlertOutcome
@@ -105,16 +106,6 @@ class AlertReceivedSerializer(serializers.Serializer):
         allow_null=True, help_text=_("The reference of the complaint the alert is on.")
     )
     alert_count = serializers.IntegerField(allow_null=True)
-
-
-class ErrorSerializer(serializers.Serializer):
-    """complaints.api.errors' body, for the schema."""
-
-    code = serializers.CharField()
-    detail = serializers.CharField()
-    errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()), required=False
-    )
 
 
 class AlertView(APIView):

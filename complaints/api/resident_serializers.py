@@ -1,4 +1,4 @@
-"""The residents' API in and out: the error body every endpoint documents, what a
+"""The residents' API in and out: what a
 resident reads about their complaints, and what they send.
 
 What a resident sends is checked by the portal's own forms (`complaints.portal.forms`):
@@ -10,68 +10,13 @@ decide the rest (state, permission, filing limit, photo content)."""
 from django import forms
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import empty
 
 from complaints.models import Channel, Level, Photo, State
 from complaints.photos import MAX_PHOTOS_PER_COMPLAINT
 from complaints.portal.forms import ComplaintForm, ReopenForm, SurveyForm, WithdrawForm
-
-# --- The error body -----------------------------------------------------------------------
-
-
-@extend_schema_field(
-    {
-        "type": "object",
-        "additionalProperties": {
-            "oneOf": [
-                {"type": "array", "items": {"type": "string"}},
-                {"type": "object", "additionalProperties": True},
-            ]
-        },
-        "description": "On a 400: each field's messages (a nested object for a field that "
-        "holds a list or an object); `non_field_errors` for the input as a whole.",
-    }
-)
-class FieldErrorsField(serializers.DictField):
-    pass
-
-
-class ErrorSerializer(serializers.Serializer):
-    """The body of every refusal (complaints.api.errors)."""
-
-    code = serializers.CharField(
-        help_text="Machine-readable: invalid, not_authenticated, not_permitted, not_found, "
-        "wrong_state, stale, already_accepted, reopen_window_closed, filing_limit, "
-        "locked_out, throttled …"
-    )
-    detail = serializers.CharField(help_text="For people, in the request's language.")
-    errors = FieldErrorsField(required=False)
-
-
-ERROR_DESCRIPTIONS = {
-    400: "Invalid input; `errors` says which field and why.",
-    401: "No credentials, or a token that is wrong, expired or revoked.",
-    403: "Not allowed: not a resident, or not permitted to do this to this complaint now.",
-    404: "No such complaint among the caller's.",
-    409: "Wrong state for this action; `stale` when the complaint left the state the "
-    "caller showed (`expected_state`).",
-    429: "Too many complaints filed in the last hour, or too many failed log-ins.",
-}
-
-
-def error_responses(*codes: int, **descriptions: str) -> dict[int, OpenApiResponse]:
-    """The documented refusals of an operation, each with the error body; `e404="..."`
-    says what a 404 means here, if not the usual."""
-    return {
-        code: OpenApiResponse(
-            ErrorSerializer,
-            description=descriptions.get(f"e{code}", ERROR_DESCRIPTIONS[code]),
-        )
-        for code in codes
-    }
-
 
 # Ids in the path: bounded, so a client (or a fuzzer) is told which numbers can exist.
 COMPLAINT_ID = OpenApiParameter(

@@ -1916,14 +1916,112 @@ def api_page(key: str):
     return rule
 
 
+UNAUTHENTICATED = E.status(401, name="401")
+API_ANSWERED = E.Expect("answered (2xx or 4xx)", lambda a: a.status < 500, writes=True)
+API_RESIDENT_LISTS = ("complaints", "filing_options", "notifications", "notifications_read")
+API_RESIDENT_OBJECTS = {
+    # name: (complaints to try, GET allowed?)
+    "complaint_detail": (("A1", "AC", "B", "Y"), True),  # the others take POST only
+    "complaint_withdraw": (("A1", "B", "Y"), False),
+    "complaint_confirm": (("AC", "B", "Y"), False),
+    "complaint_reopen": (("AC", "B", "Y"), False),
+    "complaint_survey": (("AC", "B", "Y"), False),
+}
+
+
+def api_resident_gate(ctx) -> E.Expect | None:
+    """The residents' API: 401 without credentials, 403 for staff."""
+    if ctx.user == "anonymous":
+        return UNAUTHENTICATED
+    if ctx.is_staff:
+        return E.FORBIDDEN
+    return None
+
+
+def api_resident_list(name: str):
+    key = f"api:resident_{name}"
+    gettable = name != "notifications_read"
+
+    def rule(ctx):
+        gate = api_resident_gate(ctx)
+        target = url(key)
+        return [
+            Req(key, "GET", "GET", target, gate or (E.ok() if gettable else E.NOT_ALLOWED)),
+            Req(key, "POST", "POST", target, gate or API_ANSWERED, data={}),
+        ]
+
+    return rule
+
+
+def api_resident_object(name: str):
+    key = f"api:resident_{name}"
+    complaints, gettable = API_RESIDENT_OBJECTS[name]
+
+    def rule(ctx):
+        reqs = []
+        for complaint_key in complaints:
+            # A method the endpoint does not take is refused before any lookup.
+            gate = api_resident_gate(ctx)
+            wrong_method = gate or E.NOT_ALLOWED
+            if gate is None and not ctx.world.sees_complaint(ctx.user, complaint_key):
+                gate = E.NOT_FOUND
+            target = url(key, ctx.world.complaints[complaint_key].pk)
+            get = (gate or E.ok()) if gettable else wrong_method
+            post = wrong_method if gettable else (gate or API_ANSWERED)
+            reqs.append(Req(key, complaint_key, "GET", target, get))
+            reqs.append(Req(key, complaint_key, "POST", target, post, data={}))
+        return reqs
+
+    return rule
+
+
+def api_resident_photo(name: str):
+    key = f"api:resident_{name}"
+
+    def rule(ctx):
+        reqs = []
+        for complaint_key in ("A1", "A2", "B", "Y"):
+            gate = api_resident_gate(ctx)
+            reqs.append(
+                Req(
+                    key,
+                    complaint_key,
+                    "POST",
+                    target := url(key, ctx.pk(f"photo:{complaint_key}")),
+                    gate or E.NOT_ALLOWED,
+                )
+            )
+            if gate is None and not ctx.world.sees_complaint(ctx.user, complaint_key):
+                gate = E.NOT_FOUND
+            reqs.append(Req(key, complaint_key, "GET", target, gate or E.ok()))
+        return reqs
+
+    return rule
+
+
+def api_auth(name: str):
+    """Token login answers anyone (a 400 for no password); logging out needs a token."""
+    key = f"api:auth_{name}"
+
+    def rule(ctx):
+        target = url(key)
+        # A session is not a token: logging out is refused even signed in.
+        post = E.status(400, name="400") if name == "login" else UNAUTHENTICATED
+        return [
+            Req(key, "GET", "GET", target, E.NOT_ALLOWED if name == "login" else UNAUTHENTICATED),
+            Req(key, "POST", "POST", target, post, data={}),
+        ]
+
+    return rule
+
+
 def iot_alerts(ctx):
     """Only a device's token files an alert: a signed-in person is not a device."""
     key = "api:iot_alerts"
     target = url(key)
-    unauthenticated = E.status(401, name="401")
     return [
-        Req(key, "GET", "GET", target, unauthenticated),
-        Req(key, "alert", "POST", target, unauthenticated, data={"fault": "leak"}),
+        Req(key, "GET", "GET", target, UNAUTHENTICATED),
+        Req(key, "alert", "POST", target, UNAUTHENTICATED, data={"fault": "leak"}),
     ]
 
 
@@ -1963,6 +2061,13 @@ def build_table() -> dict[str, Callable[[Ctx], list[Req]]]:
         "admin:auth_user_password_change": user_password(),
         **{f"api:{name}": api_page(f"api:{name}") for name in ("schema", "docs", "redoc")},
         "api:iot_alerts": iot_alerts,
+        **{f"api:auth_{name}": api_auth(name) for name in ("login", "logout", "logoutall")},
+        **{f"api:resident_{name}": api_resident_list(name) for name in API_RESIDENT_LISTS},
+        **{f"api:resident_{name}": api_resident_object(name) for name in API_RESIDENT_OBJECTS},
+        **{
+            f"api:resident_{name}": api_resident_photo(name)
+            for name in ("photo", "photo_thumbnail")
+        },
     }
     for m in MODELS:
         table.update(model_entries(m))

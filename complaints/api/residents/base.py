@@ -1,5 +1,5 @@
 """What every resident endpoint shares: who counts as a resident, the credentials, the
-language, the page size, and the resident's own complaints."""
+page size, and the resident's own complaints."""
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from buildings.models import Resident
-from complaints.api.auth import API_AUTHENTICATION, CallerLanguageMixin
+from complaints.api.auth import API_AUTHENTICATION
 from complaints.api.resident_serializers import ResidentComplaintDetailSerializer
 from complaints.api.residents.reads import complaint_detail
 from complaints.exceptions import ComplaintNotFound
@@ -36,7 +36,7 @@ class ResidentPagination(PageNumberPagination):
     page_size = PAGE_SIZE
 
 
-class ResidentView(CallerLanguageMixin, generics.GenericAPIView):
+class ResidentView(generics.GenericAPIView):
     """A resident's endpoint: a token or the session, 401 without, 403 for anyone but a
     resident; their complaints only."""
 

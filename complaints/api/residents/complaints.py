@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from complaints import services, views
+from complaints.api.errors import error_responses
 from complaints.api.resident_serializers import (
     COMPLAINT_ID,
     PHOTO_ID,
@@ -23,7 +24,6 @@ from complaints.api.resident_serializers import (
     ResidentComplaintSerializer,
     SurveySubmitSerializer,
     WithdrawSerializer,
-    error_responses,
 )
 from complaints.api.residents.base import NO_SUCH_PAGE, TAGS, ResidentView
 from complaints.api.residents.reads import complaint_summary, filing_options

@@ -7,11 +7,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from complaints import services
+from complaints.api.errors import error_responses
 from complaints.api.resident_serializers import (
     MarkedReadSerializer,
     NotificationReadSerializer,
     NotificationSerializer,
-    error_responses,
 )
 from complaints.api.residents.base import NO_SUCH_PAGE, TAGS, ResidentView
 from complaints.models import Notification
