@@ -139,6 +139,7 @@ class ComplaintListView(StaffView, generics.ListAPIView):
             },
         ),
         responses={201: ComplaintDetailSerializer},
+        operation_id="complaints_take_in",
     )
     def post(self, request):
         """Take a complaint in on behalf of a resident (the admin's intake page): the
@@ -276,6 +277,7 @@ class ComplaintActionView(StaffView, APIView):
             },
         ),
         responses={200: ComplaintDetailSerializer},
+        operation_id="complaints_action",
     )
     def post(self, request, pk: int, action: str):
         """Do one of the actions the complaint's page offers, with that button's fields
