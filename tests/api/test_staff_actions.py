@@ -6,6 +6,7 @@ nothing saved by a refusal, and the messages in the caller's language."""
 from datetime import timedelta
 
 import pytest
+from factories import image_upload
 from helpers import snapshot
 from staff_fixtures import (
     ACTION_STATES,
@@ -19,7 +20,7 @@ from staff_fixtures import (
 )
 
 from complaints.admin.actions import ACTIONS
-from complaints.models import Complaint, State, Transition
+from complaints.models import Complaint, Photo, State, Transition
 
 pytestmark = pytest.mark.django_db
 
@@ -361,3 +362,23 @@ def test_wrong_state_comes_in_chinese(api, in_state, agent, category):
 
     assert response.status_code == 409
     assert response.json()["detail"].startswith("无法")
+
+
+def test_handling_takes_the_after_photo_as_multipart(api, in_state, handler, photo_category):
+    """A category that asks for an after photo: without one 400 at `after_photos`; with
+    one sent as multipart form data, handled and the photo stored."""
+    complaint = in_state(State.DISPATCHED, category=photo_category)
+    client = api(handler)
+
+    refused = post(client, complaint, "handle", {"note": "Replaced the seal."})
+    assert refused.status_code == 400
+    assert "after_photos" in refused.json()["errors"]
+
+    done = client.post(
+        action_url(complaint, "handle"),
+        {"note": "Replaced the seal.", "after_photos": [image_upload("after.jpg")]},
+        format="multipart",
+    )
+    assert done.status_code == 200, done.json()
+    assert done.json()["state"] == "handled"
+    assert complaint.photos.filter(step=Photo.Step.AFTER).count() == 1
