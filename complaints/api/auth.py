@@ -15,9 +15,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.urls import path
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox import views as knox_views
-from knox.auth import TokenAuthentication
 from rest_framework import serializers
-from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -25,10 +23,6 @@ from rest_framework.response import Response
 from complaints.api.errors import error_responses
 from complaints.api.resident_serializers import flat_errors
 from staff.logins.lockout import lockout_message
-
-# The token first: its challenge ("Token") makes a request without credentials a 401;
-# DRF answers 403 instead when the first class has no challenge, as the session has none.
-API_AUTHENTICATION = (TokenAuthentication, SessionAuthentication)
 
 
 class LoginSerializer(serializers.Serializer):

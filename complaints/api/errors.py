@@ -132,3 +132,36 @@ def error_responses(*codes: int, **descriptions: str) -> dict[int, OpenApiRespon
         )
         for code in codes
     }
+
+
+# Refusals every operation may give, documented where an operation does not say more:
+# by what the request carries (a path id, a body, query parameters).
+GENERAL_DESCRIPTIONS = {
+    400: "Invalid input; `errors` says which field and why.",
+    401: "No credentials, or a token that is wrong, expired or revoked.",
+    403: "Not permitted: the caller's role may not use this, or not on this object now.",
+    404: "No such object among those the caller may see.",
+    409: "Wrong state for this action; `stale` when it left the state the caller showed "
+    "(`expected_state`).",
+}
+
+
+def schema_error_responses(result, generator, request, public):
+    """drf-spectacular post-processing hook: every operation documents the refusals it
+    can give with the one Error body, so a client (and schemathesis) knows every answer."""
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            codes = [401, 403]
+            if "{" in path:
+                codes.append(404)
+            if method in ("post", "put", "patch"):
+                codes += [400, 409]
+            elif any(p.get("in") == "query" for p in operation.get("parameters", [])):
+                codes.append(400)
+            responses = operation.setdefault("responses", {})
+            for code in codes:
+                responses.setdefault(
+                    str(code), {"description": GENERAL_DESCRIPTIONS[code], "content": error}
+                )
+    return result

@@ -2,7 +2,7 @@
 page 1,000 costs the database what page 1 costs (no OFFSET, no count)."""
 
 from django.db.models import Q, QuerySet
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import Cursor, CursorPagination, _reverse_ordering
 
 
@@ -31,7 +31,11 @@ class KeysetPagination(CursorPagination):
         return ordering
 
     def decode_cursor(self, request) -> Cursor | None:
-        cursor = super().decode_cursor(request)
+        # An unreadable cursor is bad input (400 naming the parameter), not a missing page.
+        try:
+            cursor = super().decode_cursor(request)
+        except NotFound as error:
+            raise ValidationError({self.cursor_query_param: [error.detail]}) from None
         return None if cursor is None else cursor._replace(offset=0)
 
     def _field(self, queryset: QuerySet):
@@ -47,7 +51,9 @@ class KeysetPagination(CursorPagination):
             value = self._field(queryset).to_python(text)
             pk = int(key)
         except Exception:  # any unreadable cursor is "invalid cursor", like DRF's own
-            raise NotFound(self.invalid_cursor_message) from None
+            raise ValidationError(
+                {self.cursor_query_param: [self.invalid_cursor_message]}
+            ) from None
         if value is None:
             raise NotFound(self.invalid_cursor_message)
         return value, pk

@@ -281,11 +281,6 @@ class ComplaintCreateSerializer(PortalFormSerializer):
         return form.cleaned_data
 
 
-@extend_schema_field(
-    # Its own enum component: the schema's enum hook would otherwise warn that the states
-    # have two names (this field's and `state`'s).
-    {"type": "string", "enum": list(State.values), "x-spec-enum-id": "expected_state"}
-)
 class ExpectedStateField(serializers.ChoiceField):
     def __init__(self, **kwargs) -> None:
         super().__init__(choices=State.choices, **kwargs)

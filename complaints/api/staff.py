@@ -19,12 +19,9 @@ from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.urls import path
-from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from knox.auth import TokenAuthentication
 from rest_framework import generics, serializers, status
-from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import NotFound, ParseError, ValidationError
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
@@ -60,21 +57,9 @@ class IsStaffMember(BasePermission):
 
 
 class StaffView:
-    """Apps send a knox token, the browser its session. The token scheme comes first so
-    that a request with neither is told 401 with `WWW-Authenticate: Token`.
+    """Apps send a knox token, the browser its session (REST_FRAMEWORK's classes)."""
 
-    Answers come in the caller's language (Accept-Language, or the language cookie).
-    LocaleMiddleware alone would not do it here: with `prefix_default_language=False`
-    it gives every path outside the language-prefixed patterns, /api/ included, the
-    default language."""
-
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticated, IsStaffMember]
-
-    def initial(self, request, *args, **kwargs) -> None:
-        translation.activate(translation.get_language_from_request(request._request))
-        request._request.LANGUAGE_CODE = translation.get_language()
-        super().initial(request, *args, **kwargs)
 
 
 def visible_complaints(user) -> QuerySet[Complaint]:

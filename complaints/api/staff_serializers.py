@@ -53,7 +53,9 @@ class ComplaintListSerializer(serializers.Serializer):
     state = serializers.CharField()
     state_display = serializers.CharField(source="get_state_display")
     level = serializers.IntegerField(allow_null=True)
-    level_display = serializers.SerializerMethodField()
+    level_display = serializers.CharField(
+        source="get_level_display", read_only=True, allow_null=True
+    )
     suspected_emergency = serializers.BooleanField()
     emergency_pending = serializers.SerializerMethodField(
         help_text="A suspected level I nobody has classified yet: it comes first."
@@ -75,10 +77,6 @@ class ComplaintListSerializer(serializers.Serializer):
         allow_null=True, help_text="The deadline the complaint counts to now."
     )
     sla = serializers.SerializerMethodField()
-
-    @extend_schema_field(OpenApiTypes.STR)
-    def get_level_display(self, complaint: Complaint) -> str | None:
-        return complaint.get_level_display() if complaint.level is not None else None
 
     def get_emergency_pending(self, complaint: Complaint) -> bool:
         return is_suspected_emergency_pending(complaint)

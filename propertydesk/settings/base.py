@@ -304,6 +304,15 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name for a choice set, whichever fields use it.
+    "ENUM_NAME_OVERRIDES": {
+        "State": "complaints.models.vocabulary.State",
+        "Channel": "complaints.models.vocabulary.Channel",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "complaints.api.errors.schema_error_responses",
+    ],
 }
 
 LOGGING = {

@@ -2015,6 +2015,86 @@ def api_auth(name: str):
     return rule
 
 
+def api_staff_gate(ctx) -> E.Expect | None:
+    """The staff API: 401 without credentials, 403 for residents."""
+    if ctx.user == "anonymous":
+        return UNAUTHENTICATED
+    if not ctx.is_staff:
+        return E.FORBIDDEN
+    return None
+
+
+def api_staff_list(ctx):
+    key = "api:staff-complaint-list"
+    gate = api_staff_gate(ctx)
+    return [
+        Req(key, "list", "GET", url(key), gate or E.ok()),
+        Req(key, "intake, empty", "POST", url(key), gate or API_ANSWERED, data={}),
+    ]
+
+
+def api_staff_object(name: str):
+    key = f"api:staff-complaint-{name}"
+
+    def rule(ctx):
+        reqs = []
+        for complaint_key in ("A1", "A2", "AC", "B", "Y"):
+            pk = ctx.world.complaints[complaint_key].pk
+            target = url(key, pk) if name == "detail" else url(key, pk, "accept")
+            gate = api_staff_gate(ctx)
+            wrong_method = gate or E.NOT_ALLOWED
+            if gate is None and not ctx.world.sees_complaint(ctx.user, complaint_key):
+                gate = E.NOT_FOUND
+            note = N_TEAM if complaint_key == "A2" and ctx.role == HANDLER else ""
+            if name == "detail":
+                get, post = gate or E.ok(), wrong_method
+            else:
+                get, post = wrong_method, gate or API_ANSWERED
+            reqs.append(Req(key, complaint_key, "GET", target, get, note=note))
+            reqs.append(Req(key, complaint_key, "POST", target, post, data={}, note=note))
+        return reqs
+
+    return rule
+
+
+def api_report(name: str):
+    """Reports as JSON: supervisors and project managers, for their properties."""
+    key = f"api:report-{name}"
+
+    def rule(ctx):
+        reqs = []
+        for prop in ("X", "Y", None):
+            gate = api_staff_gate(ctx)
+            if gate is None and ctx.role not in REPORT_READERS:
+                gate = E.FORBIDDEN
+            # The snapshot list filtered by another property is empty, not refused.
+            outside = prop is not None and prop not in ctx.world.scope(ctx.user)
+            if gate is None and outside and name != "snapshot-list":
+                gate = E.NOT_FOUND
+            query = {} if prop is None else {"property": ctx.prop_pk(prop)}
+            if name == "snapshot-detail":
+                if prop is None:
+                    continue
+                target = url(key, ctx.pk(f"snapshot:{prop}"))
+                query = {}
+            else:
+                target = url(key)
+            reqs.append(Req(key, prop or "default", "GET", target, gate or E.ok(), data=query))
+        reqs.append(
+            Req(
+                key,
+                "POST",
+                "POST",
+                url(key) if name != "snapshot-detail" else target,
+                api_staff_gate(ctx)
+                or (E.FORBIDDEN if ctx.role not in REPORT_READERS else E.NOT_ALLOWED),
+            )
+        )
+        return reqs
+
+    return rule
+
+
 def iot_alerts(ctx):
     """Only a device's token files an alert: a signed-in person is not a device."""
     key = "api:iot_alerts"
@@ -2061,6 +2141,13 @@ def build_table() -> dict[str, Callable[[Ctx], list[Req]]]:
         "admin:auth_user_password_change": user_password(),
         **{f"api:{name}": api_page(f"api:{name}") for name in ("schema", "docs", "redoc")},
         "api:iot_alerts": iot_alerts,
+        "api:staff-complaint-list": api_staff_list,
+        "api:staff-complaint-detail": api_staff_object("detail"),
+        "api:staff-complaint-transition": api_staff_object("transition"),
+        **{
+            f"api:report-{name}": api_report(name)
+            for name in ("red-black", "analysis", "snapshot-list", "snapshot-detail")
+        },
         **{f"api:auth_{name}": api_auth(name) for name in ("login", "logout", "logoutall")},
         **{f"api:resident_{name}": api_resident_list(name) for name in API_RESIDENT_LISTS},
         **{f"api:resident_{name}": api_resident_object(name) for name in API_RESIDENT_OBJECTS},

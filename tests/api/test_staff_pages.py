@@ -147,8 +147,13 @@ def test_a_broken_cursor_is_refused(api, templates, agent):
 
     response = api(agent).get(list_url(), {"cursor": cursor})
 
-    assert response.status_code == 404
-    assert response.json()["code"] == "not_found"
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert "cursor" in response.json()["errors"]
+
+    response = api(agent).get(list_url(), {"cursor": "rules"})
+
+    assert response.status_code == 400
 
 
 def test_page_size_is_capped(api, templates, agent):

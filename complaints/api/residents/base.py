@@ -10,7 +10,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from buildings.models import Resident
-from complaints.api.auth import API_AUTHENTICATION
 from complaints.api.resident_serializers import ResidentComplaintDetailSerializer
 from complaints.api.residents.reads import complaint_detail
 from complaints.exceptions import ComplaintNotFound
@@ -40,7 +39,6 @@ class ResidentView(generics.GenericAPIView):
     """A resident's endpoint: a token or the session, 401 without, 403 for anyone but a
     resident; their complaints only."""
 
-    authentication_classes = API_AUTHENTICATION
     permission_classes = (IsAuthenticated, IsResident)
     pagination_class = ResidentPagination
 
