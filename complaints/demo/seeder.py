@@ -22,10 +22,11 @@ from django.utils import timezone
 from complaints import clock, services
 from complaints.demo.cluster import Cluster, DroppedMessages
 from complaints.demo.people import people_create
-from complaints.demo.places import places_create
+from complaints.demo.places import P1, P2, places_create
 from complaints.demo.steps import Teller
 from complaints.demo.stories import STORIES
 from complaints.demo.timeline import Timeline, timelines_plan
+from complaints.demo.year import RATES, year_stories
 from complaints.exceptions import ComplaintError
 from complaints.models import Category, Notification
 
@@ -56,15 +57,20 @@ class Seeder:
     def run(self) -> None:
         """Create everything; call it in a transaction, on a database without the demo."""
         categories = {c.code: c for c in Category.objects.filter(is_active=True)}
-        missing = {story.category for story in STORIES} - categories.keys()
+        missing = {s.category for s in STORIES} | set(RATES[P1]) | set(RATES[P2])
+        missing -= categories.keys()
         if missing:
             raise CommandError(
                 f"Complaint categories missing or inactive: {', '.join(sorted(missing))}."
             )
+        stories = year_stories(
+            now=self.now,
+            team_kinds={code: c.default_team_kind for code, c in categories.items()},
+        )
         places = places_create()
         self.people = people_create(places, password_hash=self.password_hash, rng=self.rng)
         plans = timelines_plan(
-            STORIES,
+            (*stories, *STORIES),
             default_levels={code: c.default_level for code, c in categories.items()},
             rng=self.rng,
             now=self.now,

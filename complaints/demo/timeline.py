@@ -1,11 +1,12 @@
-"""When each story's steps happen: filed within the part of the last six weeks its final
-state suggests (open ones recently, finished ones anywhere), in the hours people use its
-channel, each step a realistic while after the one before, and the last a few minutes
-before now. A duplicate is filed a little after the complaint it repeats."""
+"""When each story's steps happen: filed on the year's story's own day, or within the
+part of the last six weeks a hand-written story's final state suggests (open ones
+recently, finished ones anywhere), in the hours people use its channel, each step a
+realistic while after the one before, and the last a few minutes before now at the
+latest. A duplicate is filed a little after the complaint it repeats."""
 
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
@@ -142,6 +143,8 @@ def timelines_plan(
         latest = now - _minutes(3, 30, rng) - sum(gaps, timedelta())
         if story.merge_into:
             start = plans[story.merge_into].moments[0] + _minutes(30, 480, rng)
+        elif story.filed is not None:
+            start = _during_day(story.filed, story.channel, rng=rng)
         else:
             low, high = START_WINDOW_DAYS[story.state]
             start = _waking_hours(
@@ -154,13 +157,33 @@ def timelines_plan(
     return plans
 
 
+def _channel_hours(channel: str) -> tuple[int, int]:
+    """The first and last hour people use the channel: the desk, paper forms and
+    referrals in office hours, phone and web from 7 to 23, sensors at any hour."""
+    if channel == Channel.IOT:
+        return 0, 23
+    return (8, 17) if channel in OFFICE_CHANNELS else (7, 22)
+
+
+def _during_day(day: date, channel: str, *, rng: random.Random) -> datetime:
+    """A moment of `day` (local) in the hours people use the channel."""
+    first, last = _channel_hours(channel)
+    return datetime(
+        day.year,
+        day.month,
+        day.day,
+        rng.randint(first, last),
+        rng.randrange(60),
+        tzinfo=timezone.get_current_timezone(),
+    )
+
+
 def _waking_hours(start: datetime, channel: str, *, rng: random.Random, now: datetime) -> datetime:
-    """Move a filing time into the hours people use that channel, never later: the desk,
-    paper forms and referrals in office hours, phone and web from 7 to 23, sensors at
-    any hour. Older complaints get a random time of their day."""
+    """Move a filing time into the hours people use that channel, never later. Older
+    complaints get a random time of their day."""
     if channel == Channel.IOT:
         return start
-    first, last = (8, 17) if channel in OFFICE_CHANNELS else (7, 22)
+    first, last = _channel_hours(channel)
     local = timezone.localtime(start)
     if first <= local.hour <= last and now - start < timedelta(days=1):
         return start

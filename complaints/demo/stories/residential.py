@@ -96,6 +96,7 @@ RESIDENTIAL = (
         "leak-bathroom", P1, "leak", W, S.CLOSED,
         "卫生间天花板渗水，怀疑是楼上卫生间防水层坏了，墙角已经发霉，请物业协调楼上一起查看。",
         building="3幢", place="unit", location="主卫天花板", evidence_photo=True,
+        resident="resident4",  # the README's picture of a resident's timeline
         path=(*TO_DISPATCHED, HANDLE, REOPEN, DISPATCH, HANDLE, CLOSE, SURVEY),
         reopen_reason="修完过了两天又开始滴水了，问题没有解决。",
         close_reason="这次彻底不漏了，谢谢。",

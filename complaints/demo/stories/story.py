@@ -2,6 +2,7 @@
 the steps it can take on the way."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from complaints.models import State, Transition
 
@@ -72,3 +73,8 @@ class Story:
     reopen_reason: str = ""
     revisit_note: str = ""
     withdraw_reason: str = ""
+    # Set for the year's complaints (`complaints.demo.year`): who files it and on which
+    # day (at an hour its channel is used); by default a named resident of the
+    # building, within the weeks its final state suggests.
+    resident: str = ""  # username
+    filed: date | None = None
