@@ -17,7 +17,6 @@ Every choice comes from a generator seeded here, so a month of a given year alwa
 the same complaints. All of them are finished by now: closed, revisited or withdrawn.
 """
 
-import math
 import random
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -219,7 +218,8 @@ ALARMS = (
     (P2, "leak", "【物联网告警】{building}地下一层集水井水位超过高液位报警线，请派人处理。",
      "{building}地下一层集水井"),
 )
-# Complaints a month of each kind, before the time of year changes it.
+# Complaints a month of each kind, before the time of year changes it; a month's kinds
+# are drawn by these rates.
 RATES = {
     P1: {
         "elevator": 1.0, "water-power": 0.8, "lighting": 0.8, "leak": 0.6, "fire-safety": 0.15,
@@ -228,15 +228,18 @@ RATES = {
         "suggestion": 0.3,
     },
     P2: {
-        "elevator": 0.7, "facilities": 0.7, "water-power": 0.3, "lighting": 0.25, "leak": 0.3,
-        "fire-safety": 0.1, "garbage": 0.25, "cleaning": 0.6, "parking": 0.65, "outsiders": 0.25,
-        "fees": 0.3, "service-attitude": 0.2, "suggestion": 0.2,
+        "elevator": 0.9, "facilities": 0.9, "water-power": 0.4, "lighting": 0.3, "leak": 0.4,
+        "fire-safety": 0.1, "garbage": 0.3, "cleaning": 0.8, "parking": 0.8, "outsiders": 0.3,
+        "fees": 0.4, "service-attitude": 0.2, "suggestion": 0.2,
     },
 }
-ALARM_RATE = 0.2
+# Each month's count is its kinds' rates together, give or take this much.
+MONTH_SPREAD = 0.85, 1.15
+ALARM_RATE = 0.25  # the chance of a sensor alarm a month
 # The time of year: the factor on a kind's rate in each calendar month.
 SEASONS = {
-    "leak": {5: 1.5, 6: 3.5, 7: 4.0, 8: 2.5, 9: 2.0},  # plum rains, then typhoons
+    # few in the dry winter; the plum rains, then the typhoons
+    "leak": {12: 0.4, 1: 0.4, 2: 0.5, 5: 1.5, 6: 4.0, 7: 4.5, 8: 3.0, 9: 2.0},
     "water-power": {1: 2.0, 7: 1.5, 8: 1.5},  # frozen pipes; summer demand
     "lighting": {11: 1.3, 12: 1.4, 1: 1.4},  # dark evenings
     "fire-safety": {2: 4.0},  # Spring Festival fireworks
@@ -317,40 +320,31 @@ def year_stories(*, now: datetime, team_kinds: dict[str, str]) -> tuple[Story, .
     for back in range(MONTHS, 0, -1):
         index = local.year * 12 + local.month - 1 - back
         month = date(index // 12, index % 12 + 1, 1)
+        # The demo's year starts on the 2nd: the monthly job of its 1st, had the cluster
+        # run then, would have published an empty month before it.
+        first_day = 2 if back == MONTHS else 1
         for prop in (P1, P2):
-            number = 0
-            kinds = [
-                (category, _count(rate * SEASONS.get(category, {}).get(month.month, 1.0), rng))
+            rates = {
+                category: rate * SEASONS.get(category, {}).get(month.month, 1.0)
                 for category, rate in RATES[prop].items()
-            ]
-            for category, count in kinds:
-                for _ in range(count):
-                    number += 1
-                    form = team_form(prop, team_kinds[category], MONTHS - back, month.month)
-                    key = f"{prop}-{month:%Y%m}-{number:02d}"
-                    stories.append(_story(key, prop, category, month, form, rng))
+            }
+            count = round(sum(rates.values()) * rng.uniform(*MONTH_SPREAD))
+            categories = rng.choices(list(rates), weights=list(rates.values()), k=count)
+            for number, category in enumerate(sorted(categories, key=list(rates).index), 1):
+                form = team_form(prop, team_kinds[category], MONTHS - back, month.month)
+                day = _day(month, first_day, rng)
+                key = f"{prop}-{month:%Y%m}-{number:02d}"
+                stories.append(_story(key, prop, category, day, form, rng))
             for alarm in ALARMS:
-                if alarm[0] == prop:
-                    for _ in range(_count(ALARM_RATE, rng)):
-                        number += 1
-                        stories.append(
-                            _alarm(f"{prop}-{month:%Y%m}-{number:02d}", alarm, month, rng)
-                        )
+                if alarm[0] == prop and rng.random() < ALARM_RATE:
+                    key = f"{prop}-{month:%Y%m}-{count + 1:02d}"
+                    stories.append(_alarm(key, alarm, _day(month, first_day, rng), rng))
     return tuple(stories)
 
 
-def _count(mean: float, rng: random.Random) -> int:
-    """A Poisson count with this mean (Knuth's method: the means here are small)."""
-    limit, count, product = math.exp(-mean), 0, rng.random()
-    while product > limit:
-        count += 1
-        product *= rng.random()
-    return count
-
-
-def _day(month: date, rng: random.Random) -> date:
+def _day(month: date, first: int, rng: random.Random) -> date:
     following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-    return month.replace(day=rng.randint(1, (following - month).days))
+    return month.replace(day=rng.randint(first, (following - month).days))
 
 
 def _residents(prop: str) -> list[ResidentSpec]:
@@ -367,9 +361,7 @@ def _where(problem: Problem, spec: ResidentSpec) -> dict:
     }
 
 
-def _story(
-    key: str, prop: str, category: str, month: date, form: float, rng: random.Random
-) -> Story:
+def _story(key: str, prop: str, category: str, day: date, form: float, rng: random.Random) -> Story:
     spec = rng.choice(_residents(prop))
     where = _where(rng.choice(PROBLEMS[prop][category]), spec)
     if rng.random() < PAPER_SHARE:
@@ -383,7 +375,7 @@ def _story(
         "category": category,
         "channel": channel,
         "resident": spec.username,
-        "filed": _day(month, rng),
+        "filed": day,
         **where,
     }
     if rng.random() < 0.04:
@@ -433,7 +425,7 @@ def _story(
     )
 
 
-def _alarm(key: str, alarm: tuple[str, str, str, str], month: date, rng: random.Random) -> Story:
+def _alarm(key: str, alarm: tuple[str, str, str, str], day: date, rng: random.Random) -> Story:
     prop, category, text, location = alarm
     building = rng.choice(BUILDINGS[prop][:2])
     words = {"building": building, "entrance": "1单元" if prop == P1 else ""}
@@ -450,5 +442,5 @@ def _alarm(key: str, alarm: tuple[str, str, str, str], month: date, rng: random.
         close_by="owner",
         close_reason=ALARM_CLOSE_REASON,
         path=(*TO_DISPATCHED, HANDLE, CLOSE),
-        filed=_day(month, rng),
+        filed=day,
     )
