@@ -85,7 +85,9 @@ class Seeder:
     def _tell(self, timelines: list[Timeline]) -> None:
         """Every step and every reading of a notification at its moment, earliest first;
         before each, the jobs' ticks that come no later; after the last, those up to now.
-        A step may change what the jobs wait for; a reading does not."""
+        A step may change what the jobs wait for; a reading does not. The readings are
+        planned after each tick: every notification is delivered at the first tick after
+        it was made, minutes before anyone reads it."""
         self.cluster = cluster = Cluster(since=min(t.moments[0] for t in timelines))
         self._seen_notification = Notification.objects.aggregate(last=Max("pk"))["last"] or 0
         for timeline in timelines:
@@ -117,7 +119,6 @@ class Seeder:
         if index + 1 < len(timeline.moments):
             self._push(timeline.moments[index + 1], partial(self._step, timeline, index + 1))
         self.cluster.changed()
-        self._plan_reads()
 
     def _plan_reads(self) -> None:
         """Queue the reading of each notification created since the last look, if it is

@@ -98,7 +98,7 @@ RESIDENTIAL = (
         building="3幢", place="unit", location="主卫天花板", evidence_photo=True,
         resident="resident4",  # the README's picture of a resident's timeline
         path=(*TO_DISPATCHED, HANDLE, REOPEN, DISPATCH, HANDLE, CLOSE, SURVEY),
-        reopen_reason="修完过了两天又开始滴水了，问题没有解决。",
+        reopen_reason="师傅走了没多久又开始滴水了，问题没有解决。",
         close_reason="这次彻底不漏了，谢谢。",
     ),
     Story(
