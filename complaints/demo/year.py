@@ -13,8 +13,9 @@ hand-written ones and told through the same services and jobs.
   service with January's bills; at 金融港商业中心 the air conditioning swamps
   engineering in the summer and a new car-park barrier mends security from June.
 
-Every choice comes from a generator seeded here, so a month of a given year always gets
-the same complaints. All of them are finished by now: closed, revisited or withdrawn.
+Every choice comes from a generator seeded here, so a demo seeded in the same month
+plans the same year. All of its complaints are finished by now: closed, revisited or
+withdrawn; the open ones are the hand-written stories' of the last days.
 """
 
 import random
@@ -257,6 +258,12 @@ RESIDENT_CHANNELS = {
     P2: ((Channel.WEB, 35), (Channel.APP, 20), (Channel.PHONE, 30), (Channel.WALK_IN, 15)),
 }
 PAPER_SHARE = 0.03
+WITHDRAWN_SHARE = 0.04
+# Who closes a fix: the resident confirming it, the auto-confirm job after the resident's
+# silence, the owner after the resident said so on the phone; as a share of fixes.
+CLOSED_BY = {"resident": 60, "system": 25, "owner": 15}
+ANSWERED_SHARE = 0.85  # of the residents who confirm a fix, those who rate it
+REVISITED_SHARE = 0.65  # of the closed complaints, those customer service calls back
 
 
 def team_form(prop: str, kind: str, index: int, month: int) -> float:
@@ -280,7 +287,7 @@ def team_form(prop: str, kind: str, index: int, month: int) -> float:
 
 
 REOPEN_REASONS = (
-    "师傅修完第二天又坏了。",
+    "师傅刚走没多久又坏了。",
     "问题没有解决，和之前一样。",
     "只处理了一半，剩下的没人管。",
 )
@@ -362,6 +369,10 @@ def _where(problem: Problem, spec: ResidentSpec) -> dict:
 
 
 def _story(key: str, prop: str, category: str, day: date, form: float, rng: random.Random) -> Story:
+    """One resident's complaint, handled by a team in about `form`: the less in form,
+    the more often it is late (handled after the resolve deadline) or has to come back,
+    and the lower the resident rates it (speed lower still when late, solved when it
+    came back)."""
     spec = rng.choice(_residents(prop))
     where = _where(rng.choice(PROBLEMS[prop][category]), spec)
     if rng.random() < PAPER_SHARE:
@@ -378,7 +389,7 @@ def _story(key: str, prop: str, category: str, day: date, form: float, rng: rand
         "filed": day,
         **where,
     }
-    if rng.random() < 0.04:
+    if rng.random() < WITHDRAWN_SHARE:
         return Story(
             **common,
             state=S.WITHDRAWN,
@@ -388,7 +399,7 @@ def _story(key: str, prop: str, category: str, day: date, form: float, rng: rand
     form = min(1.0, max(0.05, rng.gauss(form, 0.1)))
     slow = rng.random() < 0.04 + 0.5 * (1 - form)
     reopened = rng.random() < 0.02 + 0.25 * (1 - form)
-    close_by = rng.choices(("resident", "system", "owner"), weights=(60, 25, 15))[0]
+    close_by = rng.choices(list(CLOSED_BY), weights=list(CLOSED_BY.values()))[0]
     base = 52 + 46 * form
     scores = tuple(
         max(0, min(100, round(rng.gauss(mean, spread))))
@@ -399,8 +410,8 @@ def _story(key: str, prop: str, category: str, day: date, form: float, rng: rand
         )
     )
     mean = sum(scores) / 3
-    answered = close_by == "resident" and rng.random() < 0.85
-    revisited = rng.random() < 0.65
+    answered = close_by == "resident" and rng.random() < ANSWERED_SHARE
+    revisited = rng.random() < REVISITED_SHARE
     path = (
         *TO_DISPATCHED,
         HANDLE,

@@ -73,8 +73,9 @@ class Story:
     reopen_reason: str = ""
     revisit_note: str = ""
     withdraw_reason: str = ""
-    # Set for the year's complaints (`complaints.demo.year`): who files it and on which
-    # day (at an hour its channel is used); by default a named resident of the
-    # building, within the weeks its final state suggests.
-    resident: str = ""  # username
+    # Who files it (a username; by default a named resident of the building drawn at
+    # random) and on which day, at an hour its channel is used (by default within the
+    # weeks its final state suggests); the year's complaints (`complaints.demo.year`)
+    # give both.
+    resident: str = ""
     filed: date | None = None
