@@ -210,40 +210,47 @@ class Cluster:
         self.calendar_jobs = [
             CalendarJob(name, crons[name], last_run=since) for name in CALENDAR_JOBS
         ]
-        self._waited_now: dict[str, datetime | None] | None = None
-        self._earliest: list[Earliest] | None = None
+        self._earliest: dict[type[Model], Earliest] = {}
+        self._waited_now: dict[type[Model], dict[str, datetime | None]] = {}
 
     def changed(self) -> None:
         """Something the jobs watch may have changed: look again before the next tick."""
-        self._waited_now = None
+        self._waited_now.clear()
+
+    def _ran(self, jobs: list["Job | CalendarJob"]) -> None:
+        """After a tick: look again at what the jobs that ran watch (their last run moved
+        on; each job changes only what it watches, or notifications), and at the
+        notifications, which any job may make."""
+        for job in jobs:
+            if isinstance(job, Job):
+                self._waited_now.pop(job.watch.model, None)
+        self._waited_now.pop(Notification, None)
 
     def _waited(self) -> dict[str, datetime | None]:
-        """What each job waits for since its last run: one query per model watched."""
-        if self._earliest is None:
-            models = dict.fromkeys(job.watch.model for job in self.jobs)
-            self._earliest = [
-                Earliest(model, [job for job in self.jobs if job.watch.model is model])
-                for model in models
-            ]
+        """What each job waits for since its last run: one query per model watched,
+        unless nothing it watches changed since the last look."""
         result: dict[str, datetime | None] = {}
-        for earliest in self._earliest:
-            result.update(earliest.look())
+        for model in dict.fromkeys(job.watch.model for job in self.jobs):
+            if model not in self._waited_now:
+                if model not in self._earliest:
+                    watching = [job for job in self.jobs if job.watch.model is model]
+                    self._earliest[model] = Earliest(model, watching)
+                self._waited_now[model] = self._earliest[model].look()
+            result.update(self._waited_now[model])
         return result
 
     def run_next(self, *, until: datetime) -> datetime | None:
         """Run the jobs due at the next tick, if it comes no later than `until`; the tick."""
-        if self._waited_now is None:
-            self._waited_now = self._waited()
-        waited = self._waited_now
+        waited = self._waited()
         due = {job.name: job.next_run(waited[job.name]) for job in self.jobs}
         due.update((job.name, job.next_run()) for job in self.calendar_jobs)
         tick = min((moment for moment in due.values() if moment is not None), default=None)
         if tick is None or tick > until:
             return None
+        ran = [job for job in (*self.jobs, *self.calendar_jobs) if due[job.name] == tick]
         with clock.at(tick):
-            for job in (*self.jobs, *self.calendar_jobs):
-                if due[job.name] == tick:
-                    getattr(tasks, job.name)(now=tick)
-                    job.last_run = tick
-        self.changed()
+            for job in ran:
+                getattr(tasks, job.name)(now=tick)
+                job.last_run = tick
+        self._ran(ran)
         return tick

@@ -10,6 +10,7 @@ import heapq
 import itertools
 import random
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -53,6 +54,7 @@ class Seeder:
         self._queue: list[tuple[datetime, int, Callable[[], object]]] = []
         self._order = itertools.count()
         self._seen_notification = 0
+        self._readings: dict[int, Reading] = {}
 
     def run(self) -> None:
         """Create everything; call it in a transaction, on a database without the demo."""
@@ -122,7 +124,8 @@ class Seeder:
 
     def _plan_reads(self) -> None:
         """Queue the reading of each notification created since the last look, if it is
-        old enough by now to have been read."""
+        old enough by now to have been read: a while after it came, or with the ones
+        its recipient has not read yet, when they next look."""
         rows = (
             Notification.objects.filter(pk__gt=self._seen_notification)
             .order_by("pk")
@@ -130,11 +133,27 @@ class Seeder:
         )
         for pk, recipient_id, created_at in rows:
             self._seen_notification = pk
-            if self.now - created_at > READ_BEFORE:
-                read_at = created_at + timedelta(minutes=self.rng.uniform(*READ_AFTER_MINUTES))
-                self._push(read_at, partial(self._read, recipient_id, pk))
+            if self.now - created_at <= READ_BEFORE:
+                continue
+            reading = self._readings.get(recipient_id)
+            if reading is not None and reading.at > created_at:
+                reading.notification_ids.append(pk)
+                continue
+            at = created_at + timedelta(minutes=self.rng.uniform(*READ_AFTER_MINUTES))
+            self._readings[recipient_id] = reading = Reading(at, [pk])
+            self._push(at, partial(self._read, recipient_id, reading))
 
-    def _read(self, recipient_id: int, notification_id: int) -> None:
+    def _read(self, recipient_id: int, reading: "Reading") -> None:
+        if self._readings.get(recipient_id) is reading:
+            del self._readings[recipient_id]
         services.notification_mark_read(
-            user=self.people.users[recipient_id], notification_ids=[notification_id]
+            user=self.people.users[recipient_id], notification_ids=reading.notification_ids
         )
+
+
+@dataclass
+class Reading:
+    """When someone next looks at their notifications, and the ones they will read."""
+
+    at: datetime
+    notification_ids: list[int]

@@ -223,15 +223,15 @@ ALARMS = (
 # are drawn by these rates.
 RATES = {
     P1: {
-        "elevator": 1.0, "water-power": 0.8, "lighting": 0.8, "leak": 0.6, "fire-safety": 0.15,
-        "garbage": 0.7, "cleaning": 0.8, "greening": 0.6, "parking": 0.9, "outsiders": 0.45,
-        "safety-hazard": 0.15, "neighbour-dispute": 0.7, "fees": 0.5, "service-attitude": 0.35,
-        "suggestion": 0.3,
+        "elevator": 0.85, "water-power": 0.7, "lighting": 0.7, "leak": 0.5, "fire-safety": 0.13,
+        "garbage": 0.6, "cleaning": 0.7, "greening": 0.5, "parking": 0.75, "outsiders": 0.4,
+        "safety-hazard": 0.13, "neighbour-dispute": 0.6, "fees": 0.45, "service-attitude": 0.3,
+        "suggestion": 0.25,
     },
     P2: {
-        "elevator": 0.9, "facilities": 0.9, "water-power": 0.4, "lighting": 0.3, "leak": 0.4,
-        "fire-safety": 0.1, "garbage": 0.3, "cleaning": 0.8, "parking": 0.8, "outsiders": 0.3,
-        "fees": 0.4, "service-attitude": 0.2, "suggestion": 0.2,
+        "elevator": 0.8, "facilities": 0.8, "water-power": 0.35, "lighting": 0.25, "leak": 0.35,
+        "fire-safety": 0.1, "garbage": 0.25, "cleaning": 0.7, "parking": 0.75, "outsiders": 0.25,
+        "fees": 0.35, "service-attitude": 0.2, "suggestion": 0.2,
     },
 }
 # Each month's count is its kinds' rates together, give or take this much.
@@ -275,7 +275,7 @@ def team_form(prop: str, kind: str, index: int, month: int) -> float:
         if kind == ENV:
             return 0.3 + 0.055 * index  # the team that improves
         if kind == SEC:
-            return 0.92 - 0.05 * index  # the team that slips
+            return 0.95 - 0.055 * index  # the team that slips
         if kind == CS:
             return 0.4 if month == 1 else 0.8
         return 0.6

@@ -32,14 +32,13 @@ def test_every_demo_login_has_the_password_given():
     assert not system_user().has_usable_password()
 
 
-@pytest.mark.parametrize(
-    "now", [datetime(2026, 12, 1, 23, 0), datetime(2027, 7, 15, 9, 0)], ids=str
-)
+# The plan depends on the calendar month the demo is seeded in: every one is checked.
+@pytest.mark.parametrize("now", [datetime(2026, m, 10, 9, 0) for m in range(1, 13)], ids=str)
 def test_the_year_plan_has_teams_that_improve_and_slip(now):
     """The plan of the year is the same all month; every complaint in it is filed in one
     of the twelve months before this one (from the 2nd of the first) and ends finished;
-    翠湖花园's environment team is rated better at the end of the year than at the start
-    and its security team worse, whatever month the demo is seeded in."""
+    翠湖花园's environment team is rated better in the second half of the year than in
+    the first and its security team worse, whatever month the demo is seeded in."""
     now = now.replace(tzinfo=timezone.get_default_timezone())
     team_kinds = dict(Category.objects.values_list("code", "default_team_kind"))
 
@@ -64,6 +63,6 @@ def test_the_year_plan_has_teams_that_improve_and_slip(now):
         ]
         return sum(means) / len(means)
 
-    early, late = months[:4], months[-4:]
-    assert rated(Team.Kind.ENVIRONMENT, late) - rated(Team.Kind.ENVIRONMENT, early) >= 10
-    assert rated(Team.Kind.SECURITY, early) - rated(Team.Kind.SECURITY, late) >= 10
+    early, late = months[: MONTHS // 2], months[MONTHS // 2 :]
+    assert rated(Team.Kind.ENVIRONMENT, late) - rated(Team.Kind.ENVIRONMENT, early) >= 5
+    assert rated(Team.Kind.SECURITY, early) - rated(Team.Kind.SECURITY, late) >= 5
