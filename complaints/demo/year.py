@@ -401,12 +401,13 @@ def _story(key: str, prop: str, category: str, day: date, form: float, rng: rand
     reopened = rng.random() < 0.02 + 0.25 * (1 - form)
     close_by = rng.choices(list(CLOSED_BY), weights=list(CLOSED_BY.values()))[0]
     base = 52 + 46 * form
+    # The resident gives stars in the portal: 1 to 5, 20 points each.
     scores = tuple(
-        max(0, min(100, round(rng.gauss(mean, spread))))
+        max(20, min(100, 20 * round(rng.gauss(mean, spread) / 20)))
         for mean, spread in (
-            (base - (12 if reopened else 0), 7),
-            (base - (18 if slow else 0), 8),
-            (base + 4, 6),
+            (base - (12 if reopened else 0), 9),
+            (base - (18 if slow else 0), 10),
+            (base + 4, 8),
         )
     )
     mean = sum(scores) / 3

@@ -65,7 +65,8 @@ class Story:
     slow: bool = False  # handled after the resolve deadline
     close_by: str = "resident"  # "resident", "owner" (with a reason) or "system" (auto-confirm)
     close_reason: str = ""
-    scores: tuple[int, int, int] | None = None  # survey: solved, speed, attitude
+    # survey: solved, speed, attitude, in the portal's stars (20 a star)
+    scores: tuple[int, int, int] | None = None
     survey_comment: str = ""
     misroute_team: str = ""
     redispatch_reason: str = ""
