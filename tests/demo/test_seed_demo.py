@@ -33,6 +33,7 @@ from complaints.models import (
     Breach,
     Complaint,
     Deadline,
+    Level,
     MonthlySnapshot,
     Notification,
     Photo,
@@ -150,7 +151,8 @@ def test_demo_covers_every_state_and_role_on_a_consistent_timeline(demo):
     or merged) has an owner; the complaints span the twelve months before this one and
     this one so far, the open ones all filed in the last two weeks; each transition's
     column is the time of its history row, history never runs backwards and nothing is
-    in the future; the logins are printed with the admin URL and work."""
+    in the future; repairs (but emergencies) and call-backs are done in the day; the
+    logins are printed with the admin URL and work."""
     output, now = demo.output, demo.now
 
     per_state = dict(Complaint.objects.values_list("state").annotate(n=Count("pk")).order_by())
@@ -188,6 +190,9 @@ def test_demo_covers_every_state_and_role_on_a_consistent_timeline(demo):
                 assert getattr(row, column) == row.history_date, (complaint.reference, column)
         for column in STAMPED.values():
             assert (getattr(complaint, column) or now) <= now
+    day_work = Complaint.history.filter(transition__in=[Transition.HANDLE, Transition.REVISIT])
+    for row in day_work.exclude(transition=Transition.HANDLE, level=Level.I):
+        assert 8 <= timezone.localtime(row.history_date).hour < 20, (row.id, row.transition)
     for photo in Photo.objects.select_related("complaint"):
         assert photo.complaint.created_at <= photo.created_at <= now
     for notification in Notification.objects.all():
