@@ -135,8 +135,8 @@ class CalendarJob:
 class Earliest:
     """What the jobs watching one model wait for, in one aggregate query. The ORM builds
     its SQL once, with a stand-in moment for each job; each look runs it with the jobs'
-    own moments. (Building the query anew for each of the demo's thousands of looks took
-    most of its time.)"""
+    own moments: building the query anew for each of the demo's thousands of looks took
+    a third of its time."""
 
     def __init__(self, model: type[Model], jobs: list["Job"]) -> None:
         self.jobs = jobs
