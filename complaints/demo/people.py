@@ -1,5 +1,6 @@
-"""The demo's people: staff in every role of both properties, and the residents of
-their units. Every login shares one password."""
+"""The demo's people: staff in every role of both properties, the named residents whose
+logins the command prints, and their neighbours, who filed most of the year's
+complaints. Every login shares one password."""
 
 import random
 from dataclasses import dataclass, field
@@ -8,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 
 from buildings.models import Residency, Resident, Unit
-from complaints.demo.places import P1, P2, Places
+from complaints.demo.places import BUILDINGS, P1, P2, Places, unit_layout
 from staff.models import Role, Team
 from staff.selectors import system_user
 from staff.services import staff_create
@@ -77,7 +78,47 @@ RESIDENTS = (
     ResidentSpec("resident11", "钱", "国庆", P2, "C座", "", "L2-03", OWNER),
     ResidentSpec("resident12", "冯", "佳", P2, "A座", "", "2302", TENANT),
 )
-DEMO_USERNAMES = tuple(s.username for s in STAFF) + tuple(r.username for r in RESIDENTS)
+NEIGHBOUR_SURNAMES = (
+    "王张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐"
+    "许韩邓曹彭曾肖田董潘蒋蔡余杜叶程苏魏吕丁沈姚卢姜"
+)
+NEIGHBOUR_GIVEN_NAMES = (
+    "志华", "秀兰", "建军", "丽华", "国强", "海燕", "文静", "晓东", "桂芳", "永红",
+    "子涵", "雨桐", "宇航", "欣怡", "俊杰", "淑珍", "德明", "春梅", "浩然", "诗琪",
+    "玉兰", "立新", "佳怡", "振宇", "美玲", "思远", "红霞", "家豪", "慧敏", "伟强",
+)  # fmt: skip
+# Two of every three units not a named resident's are lived in.
+OCCUPIED = 3, 2
+
+
+def neighbours_plan() -> tuple[ResidentSpec, ...]:
+    """The neighbours: one resident (owner or tenant) in most of the units no named
+    resident lives in, numbered on from the named residents' usernames."""
+    taken = {(r.property, r.building, r.entrance, r.number) for r in RESIDENTS}
+    free = [
+        (key, building, entrance, number)
+        for key in (P1, P2)
+        for building in BUILDINGS[key]
+        for entrance, _floor, number in unit_layout(key, building)
+        if (key, building, entrance, number) not in taken
+    ]
+    every, kept = OCCUPIED
+    specs = []
+    for index, place in enumerate(place for i, place in enumerate(free) if i % every < kept):
+        number = len(RESIDENTS) + index + 1
+        surname = NEIGHBOUR_SURNAMES[(index * 7) % len(NEIGHBOUR_SURNAMES)]
+        given = NEIGHBOUR_GIVEN_NAMES[(index * 11) % len(NEIGHBOUR_GIVEN_NAMES)]
+        relation = TENANT if index % 4 == 3 else OWNER
+        specs.append(ResidentSpec(f"resident{number}", surname, given, *place, relation))
+    return tuple(specs)
+
+
+NEIGHBOURS = neighbours_plan()
+DEMO_USERNAMES = (
+    tuple(s.username for s in STAFF)
+    + tuple(r.username for r in RESIDENTS)
+    + tuple(r.username for r in NEIGHBOURS)
+)
 PHONE_PREFIXES = ("138", "139", "137", "135", "158", "186", "189")
 
 
@@ -89,8 +130,11 @@ class People:
     users: dict[int, AbstractBaseUser] = field(default_factory=dict)
     agents: dict[str, list[AbstractBaseUser]] = field(default_factory=lambda: {P1: [], P2: []})
     managers: dict[str, AbstractBaseUser] = field(default_factory=dict)
+    # the named residents, whose logins the command prints
     residents: dict[str, list[Resident]] = field(default_factory=lambda: {P1: [], P2: []})
     resident_units: dict[int, list[Unit]] = field(default_factory=dict)
+    # every resident, named or neighbour, by username
+    by_username: dict[str, Resident] = field(default_factory=dict)
 
 
 def chinese_name(user: AbstractBaseUser) -> str:
@@ -149,8 +193,9 @@ def _staff_create(
 def _residents_create(
     people: People, places: Places, *, password_hash: str, rng: random.Random
 ) -> None:
-    by_username: dict[str, Resident] = {}
-    for spec in RESIDENTS:
+    by_username = people.by_username
+    named = {spec.username for spec in RESIDENTS}
+    for spec in (*RESIDENTS, *NEIGHBOURS):
         resident = by_username.get(spec.username)
         if resident is None:
             user = get_user_model().objects.create_user(
@@ -164,7 +209,8 @@ def _residents_create(
                 user=user, name=f"{spec.surname}{spec.given_name}", phone=_phone(rng)
             )
             by_username[spec.username] = resident
-            people.residents[spec.property].append(resident)
+            if spec.username in named:
+                people.residents[spec.property].append(resident)
             people.users[user.pk] = user
         unit = places.units[spec.property, spec.building, spec.entrance, spec.number]
         Residency.objects.create(resident=resident, unit=unit, relation=spec.relation)

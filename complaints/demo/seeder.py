@@ -10,6 +10,7 @@ import heapq
 import itertools
 import random
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -22,10 +23,11 @@ from django.utils import timezone
 from complaints import clock, services
 from complaints.demo.cluster import Cluster, DroppedMessages
 from complaints.demo.people import people_create
-from complaints.demo.places import places_create
+from complaints.demo.places import P1, P2, places_create
 from complaints.demo.steps import Teller
 from complaints.demo.stories import STORIES
 from complaints.demo.timeline import Timeline, timelines_plan
+from complaints.demo.year import RATES, year_stories
 from complaints.exceptions import ComplaintError
 from complaints.models import Category, Notification
 
@@ -52,19 +54,25 @@ class Seeder:
         self._queue: list[tuple[datetime, int, Callable[[], object]]] = []
         self._order = itertools.count()
         self._seen_notification = 0
+        self._readings: dict[int, Reading] = {}
 
     def run(self) -> None:
         """Create everything; call it in a transaction, on a database without the demo."""
         categories = {c.code: c for c in Category.objects.filter(is_active=True)}
-        missing = {story.category for story in STORIES} - categories.keys()
+        missing = {s.category for s in STORIES} | set(RATES[P1]) | set(RATES[P2])
+        missing -= categories.keys()
         if missing:
             raise CommandError(
                 f"Complaint categories missing or inactive: {', '.join(sorted(missing))}."
             )
+        stories = year_stories(
+            now=self.now,
+            team_kinds={code: c.default_team_kind for code, c in categories.items()},
+        )
         places = places_create()
         self.people = people_create(places, password_hash=self.password_hash, rng=self.rng)
         plans = timelines_plan(
-            STORIES,
+            (*stories, *STORIES),
             default_levels={code: c.default_level for code, c in categories.items()},
             rng=self.rng,
             now=self.now,
@@ -79,7 +87,9 @@ class Seeder:
     def _tell(self, timelines: list[Timeline]) -> None:
         """Every step and every reading of a notification at its moment, earliest first;
         before each, the jobs' ticks that come no later; after the last, those up to now.
-        A step may change what the jobs wait for; a reading does not."""
+        A step may change what the jobs wait for; a reading does not. The readings are
+        planned after each tick: every notification is delivered at the first tick after
+        it was made, minutes before anyone reads it."""
         self.cluster = cluster = Cluster(since=min(t.moments[0] for t in timelines))
         self._seen_notification = Notification.objects.aggregate(last=Max("pk"))["last"] or 0
         for timeline in timelines:
@@ -111,11 +121,11 @@ class Seeder:
         if index + 1 < len(timeline.moments):
             self._push(timeline.moments[index + 1], partial(self._step, timeline, index + 1))
         self.cluster.changed()
-        self._plan_reads()
 
     def _plan_reads(self) -> None:
         """Queue the reading of each notification created since the last look, if it is
-        old enough by now to have been read."""
+        old enough by now to have been read: a while after it came, or with the ones
+        its recipient has not read yet, when they next look."""
         rows = (
             Notification.objects.filter(pk__gt=self._seen_notification)
             .order_by("pk")
@@ -123,11 +133,27 @@ class Seeder:
         )
         for pk, recipient_id, created_at in rows:
             self._seen_notification = pk
-            if self.now - created_at > READ_BEFORE:
-                read_at = created_at + timedelta(minutes=self.rng.uniform(*READ_AFTER_MINUTES))
-                self._push(read_at, partial(self._read, recipient_id, pk))
+            if self.now - created_at <= READ_BEFORE:
+                continue
+            reading = self._readings.get(recipient_id)
+            if reading is not None and reading.at > created_at:
+                reading.notification_ids.append(pk)
+                continue
+            at = created_at + timedelta(minutes=self.rng.uniform(*READ_AFTER_MINUTES))
+            self._readings[recipient_id] = reading = Reading(at, [pk])
+            self._push(at, partial(self._read, recipient_id, reading))
 
-    def _read(self, recipient_id: int, notification_id: int) -> None:
+    def _read(self, recipient_id: int, reading: "Reading") -> None:
+        if self._readings.get(recipient_id) is reading:
+            del self._readings[recipient_id]
         services.notification_mark_read(
-            user=self.people.users[recipient_id], notification_ids=[notification_id]
+            user=self.people.users[recipient_id], notification_ids=reading.notification_ids
         )
+
+
+@dataclass
+class Reading:
+    """When someone next looks at their notifications, and the ones they will read."""
+
+    at: datetime
+    notification_ids: list[int]

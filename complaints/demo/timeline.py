@@ -1,11 +1,13 @@
-"""When each story's steps happen: filed within the part of the last six weeks its final
-state suggests (open ones recently, finished ones anywhere), in the hours people use its
-channel, each step a realistic while after the one before, and the last a few minutes
-before now. A duplicate is filed a little after the complaint it repeats."""
+"""When each story's steps happen: filed on the year's story's own day, or within the
+part of the last six weeks a hand-written story's final state suggests (open ones
+recently, finished ones anywhere), in the hours people use its channel, each step a
+realistic while after the one before (repairs and call-backs in the day), and the last
+a few minutes before now at the latest. A duplicate is filed a little after the
+complaint it repeats."""
 
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
@@ -43,6 +45,8 @@ START_WINDOW_DAYS = {
     State.WITHDRAWN: (1, 40),
 }
 OFFICE_CHANNELS = (Channel.WALK_IN, Channel.PAPER, Channel.COMMITTEE)
+# The hours of the day's work on site and on the phone: from 08:00 until 20:00.
+DAY = (8, 20)
 
 
 @dataclass(frozen=True)
@@ -139,28 +143,82 @@ def timelines_plan(
         level = story.level or default_levels[story.category]
         steps = story_steps(story, level)
         gaps = [_gap(steps, i, story=story, level=level, rng=rng) for i in range(len(steps))]
-        latest = now - _minutes(3, 30, rng) - sum(gaps, timedelta())
+        latest = now - _minutes(3, 30, rng)
+        mornings = [_minutes(0, 90, rng) if _waits_for_day(step, level) else None for step in steps]
         if story.merge_into:
             start = plans[story.merge_into].moments[0] + _minutes(30, 480, rng)
+        elif story.filed is not None:
+            start = _during_day(story.filed, story.channel, rng=rng)
         else:
             low, high = START_WINDOW_DAYS[story.state]
             start = _waking_hours(
                 now - timedelta(days=rng.uniform(low, high)), story.channel, rng=rng, now=now
             )
-        moments = [min(start, latest)]
-        for gap in gaps:
-            moments.append(moments[-1] + gap)
+        moments = _moments(start, gaps, mornings)
+        for attempt in range(10):
+            if moments[-1] <= latest:
+                break
+            # Filed earlier, so that the last step is done by now; further back each
+            # time, for a step the night moves to a morning later than now.
+            least = timedelta(hours=2**attempt) if attempt else timedelta()
+            earlier = max(moments[-1] - latest, least)
+            moments = _moments(moments[0] - earlier, gaps, mornings)
+        else:
+            raise ValueError(f"Demo story {story.key!r} does not fit before now.")
         plans[story.key] = Timeline(story=story, level=level, steps=steps, moments=tuple(moments))
     return plans
 
 
+def _waits_for_day(step: str, level: int) -> bool:
+    """A repair that is not an emergency, and customer service's call-back, are done in
+    the day: one that would fall at night waits for the morning."""
+    return step == REVISIT or (step == HANDLE and level != Level.I)
+
+
+def _moments(
+    start: datetime, gaps: list[timedelta], mornings: list[timedelta | None]
+) -> list[datetime]:
+    """The filing and each step's moment: its gap after the one before, and for a step
+    that waits for the day and falls at night, its while (`mornings`) after DAY begins."""
+    moments = [start]
+    for gap, morning in zip(gaps, mornings, strict=True):
+        moment = moments[-1] + gap
+        local = timezone.localtime(moment)
+        first, last = DAY
+        if morning is not None and not first <= local.hour < last:
+            day = local.date() + timedelta(days=1 if local.hour >= last else 0)
+            moment = datetime(day.year, day.month, day.day, first, tzinfo=local.tzinfo) + morning
+        moments.append(moment)
+    return moments
+
+
+def _channel_hours(channel: str) -> tuple[int, int]:
+    """The first and last hour people use the channel: the desk, paper forms and
+    referrals in office hours, phone and web from 7 to 23, sensors at any hour."""
+    if channel == Channel.IOT:
+        return 0, 23
+    return (8, 17) if channel in OFFICE_CHANNELS else (7, 22)
+
+
+def _during_day(day: date, channel: str, *, rng: random.Random) -> datetime:
+    """A moment of `day` (local) in the hours people use the channel."""
+    first, last = _channel_hours(channel)
+    return datetime(
+        day.year,
+        day.month,
+        day.day,
+        rng.randint(first, last),
+        rng.randrange(60),
+        tzinfo=timezone.get_current_timezone(),
+    )
+
+
 def _waking_hours(start: datetime, channel: str, *, rng: random.Random, now: datetime) -> datetime:
-    """Move a filing time into the hours people use that channel, never later: the desk,
-    paper forms and referrals in office hours, phone and web from 7 to 23, sensors at
-    any hour. Older complaints get a random time of their day."""
+    """Move a filing time into the hours people use that channel, never later. Older
+    complaints get a random time of their day."""
     if channel == Channel.IOT:
         return start
-    first, last = (8, 17) if channel in OFFICE_CHANNELS else (7, 22)
+    first, last = _channel_hours(channel)
     local = timezone.localtime(start)
     if first <= local.hour <= last and now - start < timedelta(days=1):
         return start

@@ -1,19 +1,20 @@
-"""The demo's job cluster runs the real jobs at the past ticks of their schedules where
-they have something to do."""
+"""The demo's job cluster runs the real jobs at the past ticks of their schedules: the
+every-minute ones where they have something to do, the monthly one on each 1st."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from complaints import clock
+from complaints import clock, tasks
 from complaints.demo.cluster import Cluster, tick_at_or_after
-from complaints.models import Deadline, Notification
+from complaints.models import Deadline, MonthlySnapshot, Notification
 from complaints.services import complaint_accept, complaint_classify, complaint_create
 
 pytestmark = pytest.mark.django_db
 
 MINUTE, TEN_MINUTES = timedelta(minutes=1), timedelta(minutes=10)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def test_a_tick_is_the_first_whole_period_at_or_after_a_moment():
@@ -62,3 +63,33 @@ def test_the_sweep_runs_at_the_ticks_where_a_deadline_is_warned_breached_or_esca
     assert notifications.filter(kind="sla_warning").count() == 2
     for created_at, delivered_at in notifications.values_list("created_at", "delivered_at"):
         assert delivered_at == tick_at_or_after(created_at, MINUTE)
+
+
+def test_the_monthly_job_publishes_each_month_at_one_on_the_first(monkeypatch, resident, unit):
+    """From a complaint filed on 10 February the cluster runs the monthly job at 01:00 on
+    1 March and 1 April (local time) and at no other tick; each run publishes the month
+    before it, at that moment, for the property."""
+    filed = datetime(2025, 2, 10, 9, 0, tzinfo=SHANGHAI)
+    with clock.at(filed):
+        complaint_create(actor=resident.user, description="No water", unit=unit)
+    runs = []
+    job = tasks.monthly_snapshot
+    monkeypatch.setattr(tasks, "monthly_snapshot", lambda *, now: runs.append(now) or job(now=now))
+
+    cluster = Cluster(since=filed)
+    while cluster.run_next(until=datetime(2025, 4, 1, 0, 59, tzinfo=SHANGHAI)) is not None:
+        pass
+    assert runs == [datetime(2025, 3, 1, 1, 0, tzinfo=SHANGHAI)]
+    while cluster.run_next(until=datetime(2025, 4, 20, tzinfo=SHANGHAI)) is not None:
+        pass
+
+    assert runs == [
+        datetime(2025, 3, 1, 1, 0, tzinfo=SHANGHAI),
+        datetime(2025, 4, 1, 1, 0, tzinfo=SHANGHAI),
+    ]
+    published = MonthlySnapshot.objects.filter(property=unit.building.property)
+    assert sorted(set(published.values_list("month", "published_at"))) == [
+        (date(2025, 2, 1), runs[0]),
+        (date(2025, 3, 1), runs[1]),
+    ]
+    assert published.count() == 4  # the red/black list and the analysis of each

@@ -96,8 +96,9 @@ RESIDENTIAL = (
         "leak-bathroom", P1, "leak", W, S.CLOSED,
         "卫生间天花板渗水，怀疑是楼上卫生间防水层坏了，墙角已经发霉，请物业协调楼上一起查看。",
         building="3幢", place="unit", location="主卫天花板", evidence_photo=True,
+        resident="resident4",  # the README's picture of a resident's timeline
         path=(*TO_DISPATCHED, HANDLE, REOPEN, DISPATCH, HANDLE, CLOSE, SURVEY),
-        reopen_reason="修完过了两天又开始滴水了，问题没有解决。",
+        reopen_reason="师傅走了没多久又开始滴水了，问题没有解决。",
         close_reason="这次彻底不漏了，谢谢。",
     ),
     Story(
@@ -106,7 +107,7 @@ RESIDENTIAL = (
         "要求尽快恢复并说明原因。",
         building="2幢", location="2幢全楼",
         path=(*TO_DISPATCHED, TRANSFER, HANDLE, CLOSE, SURVEY), slow=True,
-        scores=(90, 60, 85), survey_comment="停水通知太晚，修复时间也太长。",
+        scores=(80, 60, 80), survey_comment="停水通知太晚，修复时间也太长。",
     ),
     Story(
         "water-pressure", P1, "water-power", PH, S.ACCEPTED,
@@ -157,7 +158,7 @@ RESIDENTIAL = (
         "3幢和5幢之间的步道上经常有狗粪便，保洁清理不及时，走路要一直看着脚下。",
         place="property", location="3幢与5幢之间的步道",
         path=(*TO_DISPATCHED, HANDLE, CLOSE, SURVEY, REVISIT),
-        scores=(50, 70, 80), survey_comment="清理了没两天又是一地，治标不治本。",
+        scores=(40, 60, 80), survey_comment="清理了没两天又是一地，治标不治本。",
         revisit_note="回访不满意：清理后第二天又有，问题没有根本解决；要求增加巡查频次，"
         "并在步道张贴文明养犬提示。",
     ),
@@ -215,7 +216,7 @@ RESIDENTIAL = (
         "desk-attitude", P1, "service-attitude", W, S.REVISITED,
         "昨天下午到客服中心办理门禁卡，前台工作人员一直在玩手机，爱理不理，态度很差。",
         place="property", location="客服中心前台",
-        scores=(70, 80, 55), survey_comment="道歉了，但希望前台真正改进服务态度。",
+        scores=(60, 80, 60), survey_comment="道歉了，但希望前台真正改进服务态度。",
     ),
     Story(
         "charging-piles", P1, "suggestion", PA, S.NEW,

@@ -2,6 +2,7 @@
 the steps it can take on the way."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from complaints.models import State, Transition
 
@@ -64,7 +65,8 @@ class Story:
     slow: bool = False  # handled after the resolve deadline
     close_by: str = "resident"  # "resident", "owner" (with a reason) or "system" (auto-confirm)
     close_reason: str = ""
-    scores: tuple[int, int, int] | None = None  # survey: solved, speed, attitude
+    # survey: solved, speed, attitude, in the portal's stars (20 a star)
+    scores: tuple[int, int, int] | None = None
     survey_comment: str = ""
     misroute_team: str = ""
     redispatch_reason: str = ""
@@ -72,3 +74,9 @@ class Story:
     reopen_reason: str = ""
     revisit_note: str = ""
     withdraw_reason: str = ""
+    # Who files it (a username; by default a named resident of the building drawn at
+    # random) and on which day, at an hour its channel is used (by default within the
+    # weeks its final state suggests); the year's complaints (`complaints.demo.year`)
+    # give both.
+    resident: str = ""
+    filed: date | None = None

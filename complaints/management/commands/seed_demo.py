@@ -1,6 +1,7 @@
 """Load demo data (`complaints.demo`): two properties with buildings and units, their
-teams, staff in every role, residents, and complaints in every state of the lifecycle,
-told over the last six weeks through the services and the scheduled jobs.
+teams, staff in every role, residents, and a year of complaints told through the
+services and the scheduled jobs: the twelve months before this one, each published as
+the monthly reports, and the last weeks' complaints in every state of the lifecycle.
 
 Running it again creates nothing and prints the logins.
 """
@@ -15,10 +16,11 @@ from django.db.models import Count
 from django.urls import NoReverseMatch, reverse
 
 from buildings.models import Property, Residency
-from complaints.demo.people import DEMO_USERNAMES, RESIDENTS, STAFF
+from complaints.demo.people import DEMO_USERNAMES, NEIGHBOURS, RESIDENTS, STAFF
 from complaints.demo.places import PROPERTIES, property_names
 from complaints.demo.seeder import Seeder
-from complaints.models import Complaint, State
+from complaints.models import Complaint, MonthlySnapshot, State
+from complaints.reports import month_of
 from staff.models import Role
 
 DEFAULT_PASSWORD = "demo12345"
@@ -92,9 +94,25 @@ class Command(BaseCommand):
     def _write_summary(self, names: list[str]) -> None:
         complaints = Complaint.objects.filter(property__name__in=names)
         counts = dict(complaints.values_list("state").annotate(n=Count("pk")).order_by())
-        self.stdout.write(self.style.SUCCESS(f"Created {complaints.count()} demo complaints:"))
+        first = complaints.order_by("created_at").values_list("created_at", flat=True).first()
+        since = f" since {month_of(first):%Y-%m}" if first else ""
+        self.stdout.write(
+            self.style.SUCCESS(f"Created {complaints.count()} demo complaints{since}:")
+        )
         for state in State:
             self.stdout.write(f"  {state.value:<11} {counts.get(state.value, 0)}")
+        months = sorted(
+            set(
+                MonthlySnapshot.objects.filter(property__name__in=names).values_list(
+                    "month", flat=True
+                )
+            )
+        )
+        if months:
+            self.stdout.write(
+                f"Published the red/black list and the analysis of {len(months)} months "
+                f"({months[0]:%Y-%m} … {months[-1]:%Y-%m}) through the monthly job."
+            )
 
     def _write_logins(self, password: str) -> None:
         property_names = {key: spec["name"] for key, spec in PROPERTIES.items()}
@@ -126,8 +144,17 @@ class Command(BaseCommand):
             self.stdout.write(
                 "  ".join(_pad(str(cell), w) for cell, w in zip(row, widths, strict=True))
             )
+        if NEIGHBOURS:
+            self.stdout.write(
+                f"and {len(NEIGHBOURS)} neighbours ({NEIGHBOURS[0].username} … "
+                f"{NEIGHBOURS[-1].username}, same password), who filed most of the year's "
+                "complaints."
+            )
         self.stdout.write("")
         self.stdout.write(f"Staff sign in to the admin: {self.site_url}/admin/")
+        self.stdout.write(
+            "The year's reports: supervisor (or pm1, pm2) → Complaints → Published monthly reports."
+        )
         try:
             portal = f"the resident portal at {self.site_url}{reverse('portal:login')}"
         except NoReverseMatch:
