@@ -363,7 +363,7 @@ class Seeder:
                 due = row["first_response_due"] if deadline == "first_response" else resolve_due
                 breaches.append(
                     (pk, deadline, int(reopened), level, due, due + timedelta(minutes=1),
-                     owner_id, team_id, None)
+                     owner_id, team_id, None, None)
                 )  # fmt: skip
             if closed is not None:
                 draw = rng.random()

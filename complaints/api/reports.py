@@ -13,7 +13,6 @@ readers of none, 404 for a property outside the reader's); the figures are
 shown and without `month` the current one, as on the pages."""
 
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -24,10 +23,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from buildings.models import Property
+from complaints import clock
 from complaints.api.pagination import KeysetPagination
 from complaints.api.staff import StaffView
 from complaints.models import MonthlySnapshot
-from complaints.reports import month_of, month_parse, report_for, report_property_ids_for
+from complaints.reports import (
+    month_of,
+    month_parse,
+    report_for,
+    report_month_default,
+    report_property_ids_for,
+)
 from complaints.reports.wording import status_text
 
 
@@ -77,7 +83,7 @@ SELECTION = [
 ]
 
 
-def report_selection(request) -> tuple[Property, object]:
+def report_selection(request, kind: str) -> tuple[Property, object]:
     """The property and month asked for, within what the caller may read."""
     allowed = report_property_ids_for(request.user)
     properties = Property.objects.filter(pk__in=allowed).order_by("name")
@@ -88,10 +94,10 @@ def report_selection(request) -> tuple[Property, object]:
             raise NotFound(_("No such property in your scope."))
     else:
         chosen = properties.first()
-    current = month_of(timezone.now())
+    current = month_of(clock.now())
     raw = request.query_params.get("month", "").strip()
     if not raw:
-        return chosen, current
+        return chosen, report_month_default(kind=kind, property_id=chosen.pk)
     try:
         month = month_parse(raw)
     except ValueError:
@@ -106,7 +112,7 @@ class MonthReportView(ReportView, APIView):
 
     @extend_schema(parameters=SELECTION, responses=ReportSerializer)
     def get(self, request):
-        chosen, month = report_selection(request)
+        chosen, month = report_selection(request, self.kind)
         data, snapshot = report_for(kind=self.kind, property_id=chosen.pk, month=month)
         kind = MonthlySnapshot.Kind(self.kind)
         body = {

@@ -34,7 +34,12 @@ building × level, …) and never loops over complaints. The pages print the rul
 from complaints.reports.analysis import analysis_compute
 from complaints.reports.figures import RULES, TREND_MONTHS, overdue_streaks, score_of
 from complaints.reports.months import month_add, month_bounds, month_of, month_parse
-from complaints.reports.publish import report_for, report_property_ids_for, snapshots_publish
+from complaints.reports.publish import (
+    report_for,
+    report_month_default,
+    report_property_ids_for,
+    snapshots_publish,
+)
 from complaints.reports.red_black import red_black_compute
 
 __all__ = [
@@ -48,6 +53,7 @@ __all__ = [
     "overdue_streaks",
     "red_black_compute",
     "report_for",
+    "report_month_default",
     "report_property_ids_for",
     "score_of",
     "snapshots_publish",

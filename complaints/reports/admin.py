@@ -20,15 +20,22 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from buildings.models import Property
+from complaints import clock
 from complaints.models import MonthlySnapshot
 from complaints.privacy.services import DataAccessKind, data_access_record
-from complaints.reports import month_add, month_of, month_parse, report_for, report_property_ids_for
+from complaints.reports import (
+    month_add,
+    month_of,
+    month_parse,
+    report_for,
+    report_month_default,
+    report_property_ids_for,
+)
 from complaints.reports.charts import CHARTS
 from complaints.reports.exports import about_table, export_csv, export_xlsx
 from complaints.reports.tables import TABLES, Kind
@@ -116,7 +123,7 @@ class MonthlySnapshotAdmin(ReadOnlyAdmin):
 
     # The pages
 
-    def _selection(self, request: HttpRequest) -> tuple[Property, date, list[Property]]:
+    def _selection(self, request: HttpRequest, kind: str) -> tuple[Property, date, list[Property]]:
         """The property and month asked for, checked against what the user may read."""
         allowed = report_property_ids_for(request.user)
         if not allowed:
@@ -128,14 +135,15 @@ class MonthlySnapshotAdmin(ReadOnlyAdmin):
             chosen = next((item for item in properties if str(item.pk) == raw.strip()), None)
             if chosen is None:
                 raise Http404(_("No such property in your scope."))
-        current = month_of(timezone.now())
-        month = current
+        current = month_of(clock.now())
+        month = report_month_default(kind=kind, property_id=chosen.pk)
         raw = request.GET.get("month")
         if raw:
             try:
                 month = month_parse(raw)
             except ValueError:
                 messages.error(request, _("Give the month as YYYY-MM; showing this month."))
+                month = current
             else:
                 if month > current:
                     messages.warning(request, _("That month has not begun; showing this month."))
@@ -143,7 +151,7 @@ class MonthlySnapshotAdmin(ReadOnlyAdmin):
         return chosen, month, properties
 
     def _report(self, request: HttpRequest, kind: str):
-        chosen, month, properties = self._selection(request)
+        chosen, month, properties = self._selection(request, kind)
         data, snapshot = report_for(kind=kind, property_id=chosen.pk, month=month)
         return chosen, month, properties, data, snapshot
 
@@ -173,7 +181,7 @@ class MonthlySnapshotAdmin(ReadOnlyAdmin):
             "month_value": f"{month:%Y-%m}",
             "previous_url": f"?month={month_add(month, -1):%Y-%m}&property={chosen.pk}",
             "next_url": f"?month={month_add(month, 1):%Y-%m}&property={chosen.pk}"
-            if month < month_of(timezone.now())
+            if month < month_of(clock.now())
             else "",
             "csv_url": reverse(f"admin:complaints_monthlysnapshot_{name}_csv") + query,
             "xlsx_url": reverse(f"admin:complaints_monthlysnapshot_{name}_xlsx") + query,

@@ -11,7 +11,7 @@ from buildings.models import Property
 from complaints import clock
 from complaints.models import Complaint, MonthlySnapshot
 from complaints.reports.analysis import analysis_compute
-from complaints.reports.months import month_bounds
+from complaints.reports.months import month_add, month_bounds, month_of
 from complaints.reports.red_black import red_black_compute
 from staff.selectors import property_ids_visible_to
 
@@ -40,6 +40,15 @@ def report_for(*, kind: str, property_id: int, month: date) -> tuple[dict, Month
     if snapshot is not None:
         return snapshot.data, snapshot
     return COMPUTE[MonthlySnapshot.Kind(kind)](property_id=property_id, month=month), None
+
+
+def report_month_default(*, kind: str, property_id: int) -> date:
+    """The month a report opens on when none is asked for: last month's once it is
+    published (the final report a supervisor reads), else this month's live figures."""
+    current = month_of(clock.now())
+    last = month_add(current, -1)
+    published = MonthlySnapshot.objects.filter(kind=kind, property_id=property_id, month=last)
+    return last if published.exists() else current
 
 
 def snapshots_publish(*, month: date, now: datetime | None = None, idle: bool = True) -> int:

@@ -124,12 +124,31 @@ def test_published_month_says_when_it_was_published(client, supervisor, month, p
 
 
 def test_current_month_is_live_and_not_final(client, supervisor, now, prop):
-    """Without a month the page shows the current month (March 2025), live."""
+    """Without a month, and last month not published yet, the page shows the current
+    month (March 2025), live."""
     client.force_login(supervisor)
     response = page(client, "analysis")
     content = response.content.decode()
     assert 'value="2025-03"' in content
     assert "Not final" in content
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_without_a_month_the_page_opens_on_last_months_published_report(
+    client, supervisor, now, month, prop, name
+):
+    """Once February is published (the job on 1 March), a supervisor's first look is the
+    final February report, not March's first days; the API opens on it too."""
+    snapshots_publish(month=FEBRUARY, now=at(3, 1, 1))
+    client.force_login(supervisor)
+
+    content = page(client, name, property=prop.pk).content.decode()
+
+    assert 'value="2025-02"' in content
+    assert "Published 2025-03-01 01:00: final figures" in content
+    kind = "red-black" if name == "red_black" else "analysis"
+    answer = client.get(f"/api/v1/reports/{kind}/", {"property": prop.pk}).json()
+    assert answer["month"] == "2025-02"
 
 
 @pytest.mark.parametrize("value", ["2025-13", "last month", "2026-01"])
