@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from buildings.models import Building, Property, Resident, Unit
 from complaints import sla
-from complaints.emergency import is_suspected_emergency
+from complaints.emergency import emergency_phrase_match
 from complaints.exceptions import InvalidInput, NotAllowed
 from complaints.models import Category, Channel, Complaint, Level, Photo, Transition
 from complaints.notifications import event_key
@@ -73,9 +73,11 @@ def complaint_create(
     (`filing_limit`; FilingLimitReached beyond it). Staff with `add_complaint` file on
     behalf of anyone (phone, walk-in, paper, committee) within their properties.
     Photos are stored as evidence. `category` is the filer's choice (optional); the agent
-    confirms or changes it when classifying. A category whose default level is I marks
-    the complaint a suspected emergency at once, and so does a `suggested_level` of I (a
-    sensor's configured level); the level itself is still set by classifying.
+    confirms or changes it when classifying. An emergency phrase of the property in the
+    text (`complaints.emergency`, recorded in `emergency_phrase`), or a category whose
+    default level is I, marks the complaint a suspected emergency at once, and so does a
+    `suggested_level` of I (a sensor's configured level); the level itself is still set
+    by classifying.
 
     With `merge_into_id` (intake of a repeat) the new complaint is merged into that one
     at once, by `complaint_merge`'s rules: both are saved or neither is.
@@ -118,6 +120,9 @@ def complaint_create(
     if resident is not None:
         contact_name = contact_name or resident.name
         contact_phone = contact_phone or resident.phone
+    emergency_phrase = emergency_phrase_match(
+        f"{description} {location_text}", property_id=property.pk
+    )
     complaint = Complaint(
         channel=channel,
         property=property,
@@ -131,7 +136,8 @@ def complaint_create(
         preferred_contact_time=preferred_contact_time,
         created_by=actor,
         category=category,
-        suspected_emergency=is_suspected_emergency(f"{description} {location_text}")
+        emergency_phrase=emergency_phrase,
+        suspected_emergency=bool(emergency_phrase)
         or (category is not None and category.default_level == Level.I)
         or suggested_level == Level.I,
     )
