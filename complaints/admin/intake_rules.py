@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.views.decorators.http import require_GET
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -75,7 +76,7 @@ class EmergencyPhraseAdmin(PropertyScopedAdmin):
     def get_urls(self):
         test = path(
             "test/",
-            self.admin_site.admin_view(self.test_view),
+            self.admin_site.admin_view(require_GET(self.test_view)),
             name="complaints_emergencyphrase_test",
         )
         return [test, *super().get_urls()]
