@@ -8,9 +8,9 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.views.decorators.http import require_GET
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
 
 from buildings.models import Property
 from complaints.emergency import emergency_phrase_match
