@@ -1,6 +1,7 @@
 """The board page and the JSON it polls. Both answer 404 to an unknown or revoked link
 (nothing tells a guesser which) and 429 beyond the rate; neither needs a login."""
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -12,6 +13,11 @@ from complaints.board.figures import board_figures
 from complaints.models import BoardToken
 
 POLL_SECONDS = 15
+
+
+def poll_seconds() -> int:
+    """How often the page asks for new figures (`BOARD_POLL_SECONDS`, else 15)."""
+    return int(getattr(settings, "BOARD_POLL_SECONDS", POLL_SECONDS))
 
 
 def _board(request: HttpRequest, token: str) -> BoardToken | HttpResponse:
@@ -36,7 +42,7 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
     context = {
         "board": board,
         "figures": board_figures(property_id=board.property_id, now=clock.now()),
-        "poll_seconds": POLL_SECONDS,
+        "poll_seconds": poll_seconds(),
     }
     response = render(request, "board/board.html", context)
     response["Referrer-Policy"] = "no-referrer"

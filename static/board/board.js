@@ -40,7 +40,7 @@
   function start() {
     var body = document.body;
     var source = new URL(body.dataset.source, window.location.href);
-    var every = Math.max(5, Number(body.dataset.poll) || 15) * 1000;
+    var every = Math.max(1, Number(body.dataset.poll) || 15) * 1000;
     var stale = document.querySelector("[data-stale]");
     document.querySelectorAll("[data-format=time]").forEach(function (element) {
       element.textContent = clockText(element.getAttribute("datetime"));
