@@ -59,8 +59,11 @@ def age_text(seconds: int) -> str:
     return ngettext("%(count)d day ago", "%(count)d days ago", days) % {"count": days}
 
 
-def percent_text(ratio: float | None) -> str:
-    return "—" if ratio is None else f"{ratio * 100:.1f}%"
+def number_text(value: float | None, unit: str = "") -> str:
+    """One decimal, none when it is 0 ("97.5%", "100%"): short enough for a TV tile."""
+    if value is None:
+        return "—"
+    return f"{value:.1f}".removesuffix(".0") + unit
 
 
 def board_figures(*, property_id: int, now: datetime) -> dict:
@@ -114,11 +117,11 @@ def board_figures(*, property_id: int, now: datetime) -> dict:
         "closed_today": row["closed_today"],
         "month": {
             **month,
-            "on_time_text": percent_text(month["on_time_rate"]),
+            "on_time_text": number_text(
+                None if month["on_time_rate"] is None else month["on_time_rate"] * 100, "%"
+            ),
             # Survey scores are 0–100 already.
-            "satisfaction_text": "—"
-            if month["mean_satisfaction"] is None
-            else f"{month['mean_satisfaction']:.1f}",
+            "satisfaction_text": number_text(month["mean_satisfaction"]),
         },
         "last_emergency": {
             "age_seconds": last_age,
