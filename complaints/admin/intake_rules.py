@@ -17,9 +17,11 @@ from complaints.emergency import emergency_phrase_match
 from complaints.models import CategoryKeyword, EmergencyPhrase
 from complaints.services.intake_rules import (
     category_keyword_save,
+    category_keywords_delete,
     emergency_phrase_save,
     emergency_phrases_delete,
 )
+from complaints.suggestions import suggestion_accuracy
 from staff.admin_scope import PropertyScopedAdmin, ScopedAdmin
 from staff.selectors import scoped_to_properties
 
@@ -116,3 +118,33 @@ class CategoryKeywordAdmin(ScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         category_keyword_save(actor=request.user, keyword=obj)
+
+    def delete_model(self, request, obj):
+        category_keywords_delete(actor=request.user, keyword_ids=[obj.pk])
+
+    def delete_queryset(self, request, queryset):
+        category_keywords_delete(
+            actor=request.user, keyword_ids=list(queryset.values_list("pk", flat=True))
+        )
+
+    def get_urls(self):
+        accuracy = path(
+            "accuracy/",
+            self.admin_site.admin_view(require_GET(self.accuracy_view)),
+            name="complaints_categorykeyword_accuracy",
+        )
+        return [accuracy, *super().get_urls()]
+
+    def accuracy_view(self, request):
+        """How often the agents kept the suggested category (and level and team), per
+        month and suggested category, over the complaints the user may see: where a
+        table's keywords mislead, its share drops."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("How often the suggestion was kept"),
+            "rows": suggestion_accuracy(request.user),
+        }
+        return TemplateResponse(request, "admin/complaints/categorykeyword/accuracy.html", context)

@@ -31,7 +31,7 @@ KEYWORDS = {
     "leak": (("漏水", "渗水", "水管", "下水道", "堵塞", "滴水"), ("leak", "leaking", "pipe", "drain")),
     "fire-safety": (("消防", "灭火器", "烟感", "消防通道"), ("fire alarm", "extinguisher", "sprinkler")),
     "garbage": (("垃圾", "垃圾桶", "清运"), ("garbage", "rubbish", "trash", "bin")),
-    "cleaning": (("保洁", "打扫", "卫生", "脏"), ("cleaning", "dirty")),
+    "cleaning": (("保洁", "打扫", "脏"), ("cleaning", "dirty")),
     "greening": (("绿化", "草坪", "树", "修剪"), ("grass", "tree", "lawn")),
     "parking": (("停车", "车位", "占道", "挪车"), ("parking", "car park")),
     "outsiders": (("陌生人", "外来人员", "推销"), ("stranger", "salesman")),

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
-from complaints import clock, emergency
+from complaints import clock, emergency, suggestions
 from complaints.exceptions import InvalidInput, NotAllowed
 from complaints.models import BoardToken, CategoryKeyword, EmergencyPhrase
 from complaints.models.intake_rules import BOARD_TOKEN_PREFIX_LENGTH
@@ -86,7 +86,17 @@ def category_keyword_save(*, actor: AbstractBaseUser, keyword: CategoryKeyword) 
     _refuse(actor, permission, None)
     _validate(keyword)
     _save_unique(keyword, _("This keyword is in the category's table already."))
+    suggestions.keywords_changed()
     return keyword
+
+
+@transaction.atomic
+def category_keywords_delete(*, actor: AbstractBaseUser, keyword_ids: list[int]) -> int:
+    """Delete keywords from the tables (company-wide: superusers)."""
+    _refuse(actor, "delete_categorykeyword", None)
+    deleted, _rows = CategoryKeyword.objects.filter(pk__in=keyword_ids).delete()
+    suggestions.keywords_changed()
+    return deleted
 
 
 def board_token_digest(token: str) -> str:

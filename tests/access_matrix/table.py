@@ -2029,6 +2029,18 @@ def phrase_test(ctx):
     ]
 
 
+def suggestion_accuracy(ctx):
+    """The keyword tables' accuracy page: a read for those who may view the tables."""
+    key = "admin:complaints_categorykeyword_accuracy"
+    target = url(key)
+    return [
+        Req(
+            key, "GET", "GET", target, refusal(ctx, allowed=ctx.role == PM, visible=True) or E.ok()
+        ),
+        Req(key, "POST", "POST", target, admin_gate(ctx) or E.NOT_ALLOWED),
+    ]
+
+
 def board_view(name: str):
     """A site board is reached with its link alone, by anyone holding it, login or not:
     it shows the counts of its property (whose name it echoes) and nothing else; an
@@ -2095,6 +2107,7 @@ def build_table() -> dict[str, Callable[[Ctx], list[Req]]]:
         **{f"api:{name}": api_page(f"api:{name}") for name in ("schema", "docs", "redoc")},
         "api:iot_alerts": iot_alerts,
         "admin:complaints_emergencyphrase_test": phrase_test,
+        "admin:complaints_categorykeyword_accuracy": suggestion_accuracy,
         "board:page": board_view("page"),
         "board:data": board_view("data"),
     }
