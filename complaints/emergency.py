@@ -1,23 +1,20 @@
-"""Emergency phrases (SPEC §3): a match marks a new complaint as a suspected level I."""
+"""Emergency phrases (SPEC §3): a match marks a new complaint as a suspected level I.
 
+The phrases are rows (`EmergencyPhrase`, per language, per property or for all), edited
+in the admin; migration 0028 seeded them with the lists this module used to hold. The
+negation words are grammar and stay here. Every filing reads its property's phrases, so
+they are cached (Django's cache) under a generation that any change replaces.
+"""
+
+import functools
 import re
+import uuid
+from dataclasses import dataclass
 
-PHRASES_ZH = (
-    "困人",
-    "被困",
-    "关在电梯",
-    "爆管",
-    "水管爆裂",
-    "起火",
-    "着火",
-    "火灾",
-    "冒烟",
-    "燃气泄漏",
-    "煤气泄漏",
-    "漏电",
-    "触电",
-)
-PHRASES_EN = ("trapped", "fire", "burst pipe", "pipe burst", "gas leak", "smoke", "electric shock")
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Q
+
 NEGATIONS_ZH = ("没有", "没", "无", "未", "不是", "并非")
 NEGATIONS_EN = (
     "no",
@@ -36,27 +33,124 @@ NEGATIONS_EN = (
 # negation: "nothing but smoke", "no one else trapped", "nobody noticed fire".
 NEGATION_GAP_EN = ("is", "was", "were", "are", "got", "caught", "been", "a", "any", "on")
 
-_ZH = re.compile("|".join(map(re.escape, PHRASES_ZH)))
 # A negation right before a phrase (perhaps with 人 / 有人 between) negates it: "没有起火",
 # "无人被困", "没有人被困"; one that ends another word does not: "未平层困人", "无故困人".
 _ZH_NEGATED = re.compile("(?:" + "|".join(map(re.escape, NEGATIONS_ZH)) + ")(?:有人|人)?$")
 _ZH_NEGATION_REACH = 4
-_EN = re.compile(
-    r"\b(?:("
-    + "|".join(map(re.escape, NEGATIONS_EN))
-    + r")\s+(?:(?:"
-    + "|".join(NEGATION_GAP_EN)
-    + r")\s+){0,2})?("
-    + "|".join(map(re.escape, PHRASES_EN))
-    + r")\b",
-    re.IGNORECASE,
-)
+
+CACHE_PREFIX = "emergency-phrases"
+CACHE_SECONDS = 60 * 60
+_GENERATION_KEY = f"{CACHE_PREFIX}:generation"
 
 
-def is_suspected_emergency(text: str) -> bool:
+def _alternatives(phrases: tuple[str, ...]) -> str:
+    # Longest first: at one position "电梯困人" wins over "困人", so the longer is named.
+    return "|".join(map(re.escape, sorted(phrases, key=lambda p: (-len(p), p))))
+
+
+@dataclass(frozen=True)
+class PhraseMatcher:
+    """Chinese phrases found anywhere in the text, English ones as whole words in any
+    case (ASCII word boundaries, so "电梯里trapped" is found in mixed text); each
+    skipped when a negation stands right before it."""
+
+    zh: tuple[str, ...]
+    en: tuple[str, ...]
+
+    @functools.cached_property
+    def _zh(self) -> re.Pattern | None:
+        return re.compile(_alternatives(self.zh)) if self.zh else None
+
+    @functools.cached_property
+    def _en(self) -> re.Pattern | None:
+        if not self.en:
+            return None
+        return re.compile(
+            r"\b(?:("
+            + "|".join(map(re.escape, NEGATIONS_EN))
+            + r")\s+(?:(?:"
+            + "|".join(NEGATION_GAP_EN)
+            + r")\s+){0,2})?("
+            + _alternatives(self.en)
+            + r")\b",
+            re.IGNORECASE | re.ASCII,
+        )
+
+    def match(self, text: str) -> str:
+        """The first phrase the text names and does not negate, as written in the
+        table; "" when there is none."""
+        found: list[tuple[int, str]] = []
+        if self._zh is not None:
+            for match in self._zh.finditer(text):
+                before = text[max(0, match.start() - _ZH_NEGATION_REACH) : match.start()]
+                if not _ZH_NEGATED.search(before):
+                    found.append((match.start(), match.group(0)))
+                    break
+        if self._en is not None:
+            for match in self._en.finditer(text):
+                if match.group(1) is None:
+                    found.append((match.start(2), match.group(2).lower()))
+                    break
+        return min(found)[1] if found else ""
+
+
+@functools.lru_cache(maxsize=256)
+def _matcher(zh: tuple[str, ...], en: tuple[str, ...]) -> PhraseMatcher:
+    return PhraseMatcher(zh=zh, en=en)
+
+
+def _generation() -> str:
+    generation = cache.get(_GENERATION_KEY)
+    if generation is None:
+        cache.add(_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        generation = cache.get(_GENERATION_KEY)
+    return generation
+
+
+def _phrases_read(property_id: int | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    from complaints.models import EmergencyPhrase, PhraseLanguage
+
+    scope = Q(property__isnull=True)
+    if property_id is not None:
+        scope |= Q(property_id=property_id)
+    rows = (
+        EmergencyPhrase.objects.filter(scope, is_active=True)
+        .order_by("phrase")
+        .values_list("language", "phrase")
+    )
+    zh, en = [], []
+    for language, phrase in rows:
+        (zh if language == PhraseLanguage.ZH_HANS else en).append(phrase)
+    return tuple(dict.fromkeys(zh)), tuple(dict.fromkeys(en))
+
+
+def phrases_for(property_id: int | None) -> PhraseMatcher:
+    """The active phrases of a property: its own and those for every property (only
+    the latter with None). Cached until a phrase changes (`phrases_changed`)."""
+    key = f"{CACHE_PREFIX}:{_generation()}:{property_id or 'all'}"
+    phrases = cache.get(key)
+    if phrases is None:
+        phrases = _phrases_read(property_id)
+        cache.set(key, phrases, CACHE_SECONDS)
+    return _matcher(*phrases)
+
+
+def phrases_changed() -> None:
+    """Start a new cache generation now and again when the transaction commits, so that
+    a filing in between cannot keep the old list cached."""
+
+    def renew() -> None:
+        cache.set(_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+    renew()
+    transaction.on_commit(renew)
+
+
+def emergency_phrase_match(text: str, *, property_id: int | None = None) -> str:
+    """The emergency phrase the text names (not negated) for this property, or ""."""
+    return phrases_for(property_id).match(text)
+
+
+def is_suspected_emergency(text: str, *, property_id: int | None = None) -> bool:
     """True when the text names an emergency that is not negated ("没有起火", "no fire")."""
-    for match in _ZH.finditer(text):
-        before = text[max(0, match.start() - _ZH_NEGATION_REACH) : match.start()]
-        if not _ZH_NEGATED.search(before):
-            return True
-    return any(match.group(1) is None for match in _EN.finditer(text))
+    return bool(emergency_phrase_match(text, property_id=property_id))

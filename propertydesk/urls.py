@@ -6,6 +6,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("complaints/", include("complaints.urls")),
     path("api/", include("complaints.api.urls")),
+    path("board/", include("complaints.board.urls")),
     *i18n_patterns(
         path("admin/", admin.site.urls),
         path("", include("complaints.portal.urls")),

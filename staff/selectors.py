@@ -47,6 +47,8 @@ PROPERTY_PATHS = {
     "staff.staffprofile": "properties",
     "complaints.propertyslaoverride": "property",
     "complaints.device": "property",
+    "complaints.emergencyphrase": "property",
+    "complaints.boardtoken": "property",
 }
 USER_PROPERTY_PATH = "staff_profile__properties"
 TO_MANY_PATHS = {"units__building__property", "properties", USER_PROPERTY_PATH}

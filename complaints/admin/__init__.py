@@ -6,7 +6,7 @@ the personal-data pages (`complaints.privacy`) and the report pages
 
 from django.contrib import admin
 
-from complaints.admin import iot, records, setup, webhooks
+from complaints.admin import board, intake_rules, iot, records, setup, webhooks
 from complaints.admin.complaint import ComplaintAdmin
 from complaints.models import Complaint, PersonalDataAccess
 from complaints.privacy import resident_admin
@@ -18,6 +18,8 @@ admin.site.register(PersonalDataAccess, PersonalDataAccessAdmin)
 
 __all__ = [
     "ComplaintAdmin",
+    "board",
+    "intake_rules",
     "iot",
     "records",
     "reports_admin",

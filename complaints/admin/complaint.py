@@ -21,7 +21,6 @@ from complaints.admin.intake import IntakeViewMixin
 from complaints.admin.iot import DeviceAlertInline
 from complaints.admin.status import deadline_status, provisional_first_response, sla_status
 from complaints.admin.views import ActionViewsMixin
-from complaints.emergency import is_suspected_emergency
 from complaints.models import Channel, Complaint, Deadline, Level
 from complaints.reasons import reason_text
 from complaints.repeats import repeat_linked
@@ -262,8 +261,11 @@ class ComplaintAdmin(
     def suspected_emergency_note(self, complaint: Complaint):
         if not complaint.suspected_emergency:
             return _("No")
-        if is_suspected_emergency(f"{complaint.description} {complaint.location_text}"):
-            why = _("The text matched an emergency phrase.")
+        if complaint.emergency_phrase:
+            why = "{} {}".format(
+                _("The text matched an emergency phrase."),
+                _("(matched %(phrase)s)") % {"phrase": complaint.emergency_phrase},
+            )
         elif self._filed_by_level_one_sensor(complaint):
             why = _("The sensor that reported it is set to level I.")
         else:

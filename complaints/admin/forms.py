@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from buildings.models import Building, Resident, Unit
-from complaints.models import Category, Channel, Complaint, Hold, Level
+from complaints.models import Category, Channel, Complaint, Hold, IntakeSuggestion, Level
 from complaints.permissions import can_reopen_by_revisit, owner_candidates
 from complaints.photos import MAX_PHOTOS_PER_COMPLAINT
 from staff.models import Team
@@ -79,6 +79,18 @@ class ClassifyForm(ActionForm, ReasonMixin):
                 "Suspected emergency: confirm level I or downgrade it."
             )
             self.fields["level"].initial = Level.I
+        suggestion = (
+            IntakeSuggestion.objects.filter(complaint=self.complaint)
+            .select_related("category__parent", "team")
+            .first()
+        )
+        if suggestion is not None:
+            # The keyword tables' proposal, with its reason; the agent's choice is final.
+            self.fields["category"].help_text = _("Suggested: %(reason)s") % {
+                "reason": suggestion.reason
+            }
+            if self.complaint.category_id is None:
+                self.fields["category"].initial = suggestion.category_id
 
 
 class PersonChoiceField(forms.ModelChoiceField):

@@ -18,6 +18,13 @@ from complaints.models.complaint import (
     RESIDENT_REOPEN_WINDOW,
     Complaint,
 )
+from complaints.models.intake_rules import (
+    BoardToken,
+    CategoryKeyword,
+    EmergencyPhrase,
+    IntakeSuggestion,
+    PhraseLanguage,
+)
 from complaints.models.iot import Device, DeviceAlert
 from complaints.models.notification import Notification
 from complaints.models.photo import (
@@ -72,19 +79,24 @@ __all__ = [
     "REFERENCE_PREFIX",
     "RESIDENT_REOPEN_WINDOW",
     "TRANSITION_EVENTS",
+    "BoardToken",
     "Breach",
     "Category",
+    "CategoryKeyword",
     "Channel",
     "Complaint",
     "Deadline",
     "Device",
     "DeviceAlert",
+    "EmergencyPhrase",
     "Hold",
+    "IntakeSuggestion",
     "Level",
     "MonthlySnapshot",
     "Notification",
     "PersonalDataAccess",
     "Photo",
+    "PhraseLanguage",
     "PropertySlaOverride",
     "RepeatMember",
     "SlaPolicy",

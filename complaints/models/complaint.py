@@ -140,6 +140,12 @@ class Complaint(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         default=False,
         help_text=_("The text matched an emergency phrase; confirm or downgrade when classifying."),
     )
+    emergency_phrase = models.CharField(
+        _("matched emergency phrase"),
+        max_length=100,
+        blank=True,
+        help_text=_("The emergency phrase the text matched at filing, if any."),
+    )
 
     sla_started_at = models.DateTimeField(_("SLA windows start"), null=True, blank=True)
     first_response_due = models.DateTimeField(_("first response due"), null=True, blank=True)

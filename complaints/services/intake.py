@@ -11,9 +11,17 @@ from django.utils.translation import gettext as _
 
 from buildings.models import Building, Property, Resident, Unit
 from complaints import sla
-from complaints.emergency import is_suspected_emergency
+from complaints.emergency import emergency_phrase_match
 from complaints.exceptions import InvalidInput, NotAllowed
-from complaints.models import Category, Channel, Complaint, Level, Photo, Transition
+from complaints.models import (
+    Category,
+    Channel,
+    Complaint,
+    IntakeSuggestion,
+    Level,
+    Photo,
+    Transition,
+)
 from complaints.notifications import event_key
 from complaints.reasons import SystemReason, system_reason
 from complaints.repeats import repeat_members_refresh
@@ -27,6 +35,7 @@ from complaints.services.transitions import (
     complaint_dispatch,
     complaint_merge,
 )
+from complaints.suggestions import suggestion_for
 from staff.models import Team
 from staff.selectors import property_ids_visible_to
 
@@ -73,9 +82,14 @@ def complaint_create(
     (`filing_limit`; FilingLimitReached beyond it). Staff with `add_complaint` file on
     behalf of anyone (phone, walk-in, paper, committee) within their properties.
     Photos are stored as evidence. `category` is the filer's choice (optional); the agent
-    confirms or changes it when classifying. A category whose default level is I marks
-    the complaint a suspected emergency at once, and so does a `suggested_level` of I (a
-    sensor's configured level); the level itself is still set by classifying.
+    confirms or changes it when classifying. An emergency phrase of the property in the
+    text (`complaints.emergency`, recorded in `emergency_phrase`), or a category whose
+    default level is I, marks the complaint a suspected emergency at once, and so does a
+    `suggested_level` of I (a sensor's configured level); the level itself is still set
+    by classifying.
+
+    The keyword tables' suggestion of category, level and team is stored with its reason
+    (`complaints.suggestions`); the agent's classification stays final.
 
     With `merge_into_id` (intake of a repeat) the new complaint is merged into that one
     at once, by `complaint_merge`'s rules: both are saved or neither is.
@@ -118,6 +132,9 @@ def complaint_create(
     if resident is not None:
         contact_name = contact_name or resident.name
         contact_phone = contact_phone or resident.phone
+    emergency_phrase = emergency_phrase_match(
+        f"{description} {location_text}", property_id=property.pk
+    )
     complaint = Complaint(
         channel=channel,
         property=property,
@@ -131,13 +148,27 @@ def complaint_create(
         preferred_contact_time=preferred_contact_time,
         created_by=actor,
         category=category,
-        suspected_emergency=is_suspected_emergency(f"{description} {location_text}")
+        emergency_phrase=emergency_phrase,
+        suspected_emergency=bool(emergency_phrase)
         or (category is not None and category.default_level == Level.I)
         or suggested_level == Level.I,
     )
     sla.first_response_provisional(complaint)
     complaint_save(complaint, actor=actor, transition=Transition.CREATE, reason="")
     photos_add(complaint, {Photo.Step.EVIDENCE: photos}, actor=actor)
+    suggestion = suggestion_for(
+        f"{description} {location_text}",
+        property_id=property.pk,
+        emergency=complaint.suspected_emergency,
+    )
+    if suggestion is not None:
+        IntakeSuggestion.objects.create(
+            complaint=complaint,
+            category=suggestion.category,
+            level=suggestion.level,
+            team=suggestion.team,
+            reason=suggestion.reason,
+        )
     if complaint.suspected_emergency:
         notify_managers(
             complaint, kind="emergency", event_key=event_key("emergency", complaint.pk), leader=True

@@ -22,9 +22,12 @@ from django_q.models import Schedule
 
 from buildings.models import Building, Property, Residency, Resident, Unit
 from complaints.models import (
+    BoardToken,
     Breach,
     Category,
+    CategoryKeyword,
     Complaint,
+    EmergencyPhrase,
     Hold,
     MonthlySnapshot,
     Photo,
@@ -92,6 +95,9 @@ TABLES = {
     "MonthlySnapshot": (MonthlySnapshot, None),
     "Webhook": (Webhook, None),
     "WebhookDelivery": (WebhookDelivery, None),
+    "EmergencyPhrase": (EmergencyPhrase, None),
+    "CategoryKeyword": (CategoryKeyword, None),
+    "BoardToken": (BoardToken, ["last_used_at"]),
     "User": (User, ["last_login"]),
     "Group": (Group, None),
     "Schedule": (Schedule, None),
@@ -176,8 +182,12 @@ def properties_of(table: str, pk, snap: dict) -> set:
 
     if table == "Property":
         return {pk}
-    if table in ("Building", "Team", "PropertySlaOverride", "MonthlySnapshot"):
+    if table in ("Building", "Team", "PropertySlaOverride", "MonthlySnapshot", "BoardToken"):
         return {value(snap, table, pk, "property_id")}
+    if table == "EmergencyPhrase":
+        if pk not in snap[table]:
+            return set()
+        return {value(snap, table, pk, "property_id") or "all properties"}
     if table == "Unit":
         return unit(pk)
     if table == "Residency":

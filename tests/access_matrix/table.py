@@ -857,6 +857,47 @@ def webhook_change(ctx, key):
     ]
 
 
+def _phrase_data(ctx, prop: str | None, phrase: str) -> dict:
+    return {
+        "phrase": phrase,
+        "language": "zh-hans",
+        "property": ctx.prop_pk(prop) if prop else "",
+        "is_active": "on",
+    }
+
+
+def phrase_add(ctx):
+    return [
+        Body("for own property", _phrase_data(ctx, ctx.home, "天花板塌了")),
+        Body("for the other property", _phrase_data(ctx, ctx.away, "天花板塌了"), "out"),
+        Body("for every property", _phrase_data(ctx, None, "天花板塌了"), "out"),
+    ]
+
+
+def phrase_change(ctx, key):
+    own = ctx.world.objects.get(f"property-of:{key}")
+    phrase = ctx.obj(key).phrase
+    return [
+        Body("unchanged", _phrase_data(ctx, own, phrase)),
+        Body("moved to the other property", _phrase_data(ctx, ctx.away, phrase), "out"),
+    ]
+
+
+def board_add(ctx):
+    return [
+        Body("for own property", {"property": ctx.prop_pk(ctx.home), "name": "Lobby TV"}),
+        Body(
+            "for the other property",
+            {"property": ctx.prop_pk(ctx.away), "name": "Lobby TV"},
+            "out",
+        ),
+    ]
+
+
+def board_change(ctx, key):
+    return [Body("renamed", {"name": "Renamed TV"})]
+
+
 def complaint_keys(*keys):
     return lambda ctx: [f"complaint:{k}" for k in keys]
 
@@ -1072,6 +1113,39 @@ MODELS = [
         visible=by_property,
         lookup={"event_key__startswith": "zzzz"},
         bulk={"action": "retry_now"},
+    ),
+    # Issue 17: a property's own emergency phrases and site board links are its project
+    # managers'; phrases for every property and the keyword tables are head office's.
+    Model(
+        "complaints.emergencyphrase",
+        view=frozenset({PM}),
+        add=frozenset({PM}),
+        change=frozenset({PM}),
+        delete=frozenset({PM}),
+        objects=keys("phrase:X", "phrase:Y", "phrase:all"),
+        visible=lambda ctx, key: key != "phrase:all" and by_property(ctx, key),
+        add_bodies=phrase_add,
+        change_bodies=phrase_change,
+        lookup={"phrase__startswith": "zzzz"},
+    ),
+    Model(
+        "complaints.boardtoken",
+        view=frozenset({PM}),
+        add=frozenset({PM}),
+        change=frozenset({PM}),
+        objects=keys("board:X", "board:Y"),
+        visible=by_property,
+        add_bodies=board_add,
+        change_bodies=board_change,
+        lookup={"token_prefix__startswith": "zzzz"},
+        bulk={"action": "revoke"},
+    ),
+    Model(
+        "complaints.categorykeyword",
+        view=frozenset({PM}),
+        objects=keys("keyword:1"),
+        change_bodies=lambda ctx, key: [Body("reweighted", {"weight": 9})],
+        lookup={"keyword__startswith": "zzzz"},
     ),
 ]
 # Admins added by issue 10 itself (privacy log, login lockouts): in the table while they
@@ -2105,6 +2179,75 @@ def iot_alerts(ctx):
     ]
 
 
+def phrase_test(ctx):
+    """The phrase tester reads (GET) for those who may view phrases; a property outside
+    scope is a form error, never its phrases."""
+    key = "admin:complaints_emergencyphrase_test"
+    target = url(key)
+    gate = refusal(ctx, allowed=ctx.role == PM, visible=True)
+    return [
+        Req(
+            key,
+            "own property",
+            "GET",
+            target,
+            gate or E.ok(),
+            data={"property": ctx.prop_pk(ctx.home), "sentence": "电梯困人"},
+            shows=("matched 困人",),
+        ),
+        Req(
+            key,
+            "other property",
+            "GET",
+            target,
+            gate or E.ok(),
+            data={"property": ctx.prop_pk(ctx.away), "sentence": "电梯困人"},
+        ),
+        Req(key, "POST", "POST", target, admin_gate(ctx) or E.NOT_ALLOWED),
+    ]
+
+
+def suggestion_accuracy(ctx):
+    """The keyword tables' accuracy page: a read for those who may view the tables."""
+    key = "admin:complaints_categorykeyword_accuracy"
+    target = url(key)
+    return [
+        Req(
+            key, "GET", "GET", target, refusal(ctx, allowed=ctx.role == PM, visible=True) or E.ok()
+        ),
+        Req(key, "POST", "POST", target, admin_gate(ctx) or E.NOT_ALLOWED),
+    ]
+
+
+def board_view(name: str):
+    """A site board is reached with its link alone, by anyone holding it, login or not:
+    it shows the counts of its property (whose name it echoes) and nothing else; an
+    unknown or revoked link is 404, a POST 405."""
+
+    def rule(ctx):
+        key = f"board:{name}"
+        world = ctx.world
+        reqs = [
+            Req(key, "unknown token", "GET", url(key, "x" * 40), E.NOT_FOUND),
+            Req(key, "revoked token", "GET", url(key, world.objects["token:revoked"]), E.NOT_FOUND),
+            Req(key, "POST", "POST", url(key, world.objects["token:X"]), E.NOT_ALLOWED),
+        ]
+        for prop in ("X", "Y"):
+            reqs.append(
+                Req(
+                    key,
+                    f"board of {prop}",
+                    "GET",
+                    url(key, world.objects[f"token:{prop}"]),
+                    E.ok(),
+                    echo=world.props[prop].name,
+                )
+            )
+        return reqs
+
+    return rule
+
+
 # -- the table ------------------------------------------------------------------------------------
 
 
@@ -2155,6 +2298,10 @@ def build_table() -> dict[str, Callable[[Ctx], list[Req]]]:
             f"api:resident_{name}": api_resident_photo(name)
             for name in ("photo", "photo_thumbnail")
         },
+        "admin:complaints_emergencyphrase_test": phrase_test,
+        "admin:complaints_categorykeyword_accuracy": suggestion_accuracy,
+        "board:page": board_view("page"),
+        "board:data": board_view("data"),
     }
     for m in MODELS:
         table.update(model_entries(m))
@@ -2197,6 +2344,7 @@ def world_extras(world: World) -> None:
     o = world.objects
     o["group:agent"] = Group.objects.get(name=Role.AGENT)
     _webhooks(world)
+    _intake_rules(world)
     if _registered("axes.accessattempt"):
         from axes.models import AccessAttempt
 
@@ -2260,3 +2408,31 @@ def _webhooks(world: World) -> None:
             last_error=f"HTTP 500 {world.mark('staff', key)}",
         )
         o[f"property-of:webhook:{key}"] = o[f"property-of:delivery:{key}"] = key
+
+
+def _intake_rules(world: World) -> None:
+    """A phrase of each property and one for all, a keyword, and a board link of each
+    property (their tokens kept for the board's rules) plus a revoked one. The board's
+    request counter lives in the cache: each user's run starts from none."""
+    from django.core.cache import cache
+
+    from complaints.models import BoardToken, CategoryKeyword, EmergencyPhrase
+    from complaints.services.intake_rules import board_token_create, board_token_revoke
+
+    cache.clear()
+    o = world.objects
+    for key in ("X", "Y"):
+        o[f"phrase:{key}"] = EmergencyPhrase.objects.create(
+            phrase=f"漏水 {world.mark('team', key)}", language="zh-hans", property=world.props[key]
+        )
+        o[f"property-of:phrase:{key}"] = key
+        manager = world.users["project_manager" if key == "X" else "project_manager_y"]
+        board = BoardToken(property=world.props[key], name=f"TV {world.mark('team', key)}")
+        o[f"token:{key}"] = board_token_create(actor=manager, board=board)
+        o[f"board:{key}"] = board
+        o[f"property-of:board:{key}"] = key
+    o["phrase:all"] = EmergencyPhrase.objects.get(phrase="困人", property=None)
+    old = BoardToken(property=world.props["X"], name="Old TV")
+    o["token:revoked"] = board_token_create(actor=world.users["project_manager"], board=old)
+    board_token_revoke(actor=world.users["project_manager"], board_id=old.pk)
+    o["keyword:1"] = CategoryKeyword.objects.order_by("pk").first()

@@ -7,6 +7,9 @@ from factories import ComplaintFactory, TeamLeaderFactory
 from complaints.emergency import is_suspected_emergency
 from complaints.models import Channel, Notification
 
+# The phrases are rows, seeded by migration 0028 from the lists the code held before.
+pytestmark = pytest.mark.django_db
+
 
 @pytest.mark.parametrize(
     "text",
