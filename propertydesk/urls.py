@@ -6,8 +6,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("complaints/", include("complaints.urls")),
     path("api/", include("complaints.api.urls")),
-    path("board/", include("complaints.board.urls")),
     *i18n_patterns(
+        # The office's screen in Chinese at /board/…, in English at /en/board/….
+        path("board/", include("complaints.board.urls")),
         path("admin/", admin.site.urls),
         path("", include("complaints.portal.urls")),
         prefix_default_language=False,

@@ -20,9 +20,10 @@ def test_project_manager_makes_a_link_shown_once(client, project_manager, prop):
 
     assert response.status_code == 302
     (message,) = [str(m) for m in get_messages(response.wsgi_request) if "/board/" in str(m)]
-    address = re.search(r"http://testserver(/board/[^/<]+/)", message).group(1)
+    # In the admin's language: English here (/en/board/…); Chinese is /board/….
+    address = re.search(r"http://testserver(/en/board/[^/<]+/)", message).group(1)
     link = BoardToken.objects.get(property=prop, name="Lobby TV")
-    token = address.split("/")[2]
+    token = address.split("/")[3]
     assert token.startswith(link.token_prefix)
     assert token not in link.token_hash
     assert client.get(address).status_code == 200
