@@ -29,7 +29,7 @@ urlpatterns = [
         ),
         name="docs",
     ),
-    # Redoc gets the page's nonce for its start-up script and the <style> elements it
+    # Redoc starts from a file and gets the page's nonce for the <style> elements it
     # adds; two it adds as its bundle loads, before it can have the nonce, are allowed by
     # their hashes (an empty one it fills through the CSSOM, and perfect-scrollbar's, of
     # the sidecar's Redoc 2.x: tests/api/test_schema_docs_browser.py notices a change).
@@ -38,7 +38,6 @@ urlpatterns = [
         "docs/redoc/",
         csp_update(
             {
-                "script-src": [NONCE],
                 "style-src": [NONCE, *REDOC_STYLE_HASHES],
                 "img-src": ["data:"],
                 "worker-src": [SELF, "blob:"],
