@@ -6,13 +6,13 @@ WeChat through the backend named by PROPERTYDESK_SMS_BACKEND (default: the log).
 
 import logging
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import send_mail
 from django.db import connection, transaction
-from django.db.models import CharField, Expression, OuterRef, Value
+from django.db.models import CharField, Expression, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import translation
 from django.utils.module_loading import import_string
@@ -155,33 +155,47 @@ def notifications_save(notifications: Iterable[Notification]) -> None:
         Notification.objects.bulk_create(unique.values(), ignore_conflicts=True)
 
 
+# How long a delivery job holds the notifications it took before another may take them:
+# longer than a batch takes to send, short enough that a crashed job's rest go out soon.
+CLAIM_FOR = timedelta(minutes=5)
+
+
 def notifications_deliver(*, now: datetime | None = None, limit: int = 200) -> int:
     """Send undelivered notifications by e-mail (and SMS for urgent ones); each once.
 
-    Rows are locked (skipping rows another worker holds) and marked delivered in the
-    same transaction as the sending.
+    The batch is claimed in a short transaction (its rows locked, skipping rows another
+    worker holds, and leased for CLAIM_FOR), then sent outside any transaction, so a
+    slow mail relay never holds the database (on SQLite its one write lock), and each
+    notification is marked delivered as soon as it is sent: a job killed mid-batch
+    leaves at most the one message in flight to be sent again, the rest of its batch
+    to the next job once the lease ends. A failed one is released for the next run.
     """
     now = now or clock.now()
     backend = message_backend()
     with transaction.atomic():
-        queryset = (
-            Notification.objects.filter(delivered_at__isnull=True)
-            .select_related("recipient", "recipient__resident", "recipient__staff_profile")
-            .order_by("created_at")
-        )
+        claimable = Notification.objects.filter(
+            Q(claimed_until__isnull=True) | Q(claimed_until__lt=now), delivered_at__isnull=True
+        ).order_by("created_at")
         if connection.features.has_select_for_update_skip_locked:
-            queryset = queryset.select_for_update(skip_locked=True, of=("self",))
-        delivered = []
-        for item in queryset[:limit]:
-            try:
-                _deliver_one(item, backend)
-            except Exception:
-                # Left undelivered: the next run tries again.
-                logger.exception("Could not deliver notification %s", item.pk)
-            else:
-                delivered.append(item.pk)
-        Notification.objects.filter(pk__in=delivered).update(delivered_at=now)
-    return len(delivered)
+            claimable = claimable.select_for_update(skip_locked=True, of=("self",))
+        claimed = list(claimable.values_list("pk", flat=True)[:limit])
+        Notification.objects.filter(pk__in=claimed).update(claimed_until=now + CLAIM_FOR)
+    batch = (
+        Notification.objects.filter(pk__in=claimed)
+        .select_related("recipient", "recipient__resident", "recipient__staff_profile")
+        .order_by("created_at")
+    )
+    delivered = 0
+    for item in batch:
+        try:
+            _deliver_one(item, backend)
+        except Exception:
+            logger.exception("Could not deliver notification %s", item.pk)
+            Notification.objects.filter(pk=item.pk).update(claimed_until=None)
+        else:
+            Notification.objects.filter(pk=item.pk).update(delivered_at=now, claimed_until=None)
+            delivered += 1
+    return delivered
 
 
 def _recipient_phone(user) -> str:

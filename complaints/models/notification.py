@@ -51,6 +51,12 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created at"))
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    claimed_until = models.DateTimeField(
+        _("being sent until"),
+        null=True,
+        blank=True,
+        help_text=_("A delivery job took it to send; after this moment another may."),
+    )
 
     class Meta:
         verbose_name = _("notification")
