@@ -1,36 +1,22 @@
 """Who may read a board: the holder of an active link, at a limited rate."""
 
-import hmac
-
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from complaints import clock
 from complaints.models import BoardToken
-from complaints.models.intake_rules import BOARD_TOKEN_PREFIX_LENGTH
-from complaints.services.intake_rules import board_token_digest
+from complaints.tokens import token_owner
 
 DEFAULT_RATE = "30/min"
 LAST_USED_STEP = 300  # seconds: a poll records its time at most this often
-
-# Compared against when no link has the prefix, so a wrong prefix costs the same time.
-_NO_BOARD_DIGEST = board_token_digest("no board has this token")
 
 
 def board_for_token(token: str) -> BoardToken | None:
     """The active link this token belongs to (with its property), or None: unknown or
     revoked. The prefix finds the row; the hashes are compared in constant time."""
-    board = None
-    if len(token) > BOARD_TOKEN_PREFIX_LENGTH:
-        board = (
-            BoardToken.objects.select_related("property")
-            .filter(token_prefix=token[:BOARD_TOKEN_PREFIX_LENGTH], revoked_at__isnull=True)
-            .first()
-        )
-    expected = board.token_hash if board is not None else _NO_BOARD_DIGEST
-    if not hmac.compare_digest(expected, board_token_digest(token)) or board is None:
-        return None
-    return board
+    return token_owner(
+        BoardToken.objects.select_related("property").filter(revoked_at__isnull=True), token
+    )
 
 
 def board_seen(board: BoardToken) -> None:

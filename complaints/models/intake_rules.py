@@ -16,6 +16,7 @@ from complaints import clock
 from complaints.models.category import Category
 from complaints.models.complaint import Complaint
 from complaints.models.vocabulary import Level
+from complaints.tokens import PREFIX_LENGTH
 from staff.models import Team
 
 PHRASE_LENGTH = 100
@@ -151,9 +152,6 @@ class IntakeSuggestion(models.Model):
         return self.reason
 
 
-BOARD_TOKEN_PREFIX_LENGTH = 8
-
-
 class BoardToken(models.Model):
     """A link to one property's site board (the office TV): shown once when made, stored
     as a SHA-256 hash beside a prefix to find it by; revoked, the board answers 404."""
@@ -165,7 +163,7 @@ class BoardToken(models.Model):
         _("name"), max_length=100, help_text=_('Where the screen is, e.g. "Service desk TV".')
     )
     token_prefix = models.CharField(
-        _("token prefix"), max_length=BOARD_TOKEN_PREFIX_LENGTH, unique=True, editable=False
+        _("token prefix"), max_length=PREFIX_LENGTH, unique=True, editable=False
     )
     token_hash = models.CharField(max_length=64, editable=False)
     created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)

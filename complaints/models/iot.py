@@ -7,8 +7,6 @@ fast hash is enough: there is no dictionary to try against it.
 """
 
 import builtins
-import hashlib
-import hmac
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -21,32 +19,14 @@ from complaints import clock
 from complaints.models.category import Category
 from complaints.models.complaint import Complaint
 from complaints.models.vocabulary import CLOSED_STATES, DISCARDED_STATES, Level
-
-TOKEN_PREFIX_LENGTH = 8
-
-
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-# Compared against when no device has the prefix, so a wrong prefix costs the same time.
-_NO_DEVICE_DIGEST = token_digest("no device has this token")
+from complaints.tokens import PREFIX_LENGTH, token_digest, token_owner
 
 
 class DeviceQuerySet(QuerySet):
     def for_token(self, token: str) -> "Device | None":
         """The active device this token belongs to, or None (unknown, revoked, inactive).
         The prefix finds the row; the hashes are compared in constant time."""
-        prefix = token[:TOKEN_PREFIX_LENGTH]
-        device = (
-            self.filter(is_active=True, token_prefix=prefix).exclude(token_hash="").first()
-            if len(token) > TOKEN_PREFIX_LENGTH
-            else None
-        )
-        expected = device.token_hash if device is not None else _NO_DEVICE_DIGEST
-        if not hmac.compare_digest(expected, token_digest(token)) or device is None:
-            return None
-        return device
+        return token_owner(self.filter(is_active=True), token)
 
 
 class Device(models.Model):
@@ -98,7 +78,7 @@ class Device(models.Model):
         _("active"), default=True, help_text=_("An inactive device's alerts are refused.")
     )
     token_prefix = models.CharField(
-        _("token prefix"), max_length=TOKEN_PREFIX_LENGTH, blank=True, editable=False
+        _("token prefix"), max_length=PREFIX_LENGTH, blank=True, editable=False
     )
     token_hash = models.CharField(max_length=64, blank=True, editable=False)
     token_issued_at = models.DateTimeField(_("token issued at"), null=True, editable=False)
@@ -141,7 +121,7 @@ class Device(models.Model):
     def token_set(self, token: str, *, at) -> None:
         """Keep only the new token's prefix and hash (in memory); the previous token
         stops working when this is saved."""
-        self.token_prefix = token[:TOKEN_PREFIX_LENGTH]
+        self.token_prefix = token[:PREFIX_LENGTH]
         self.token_hash = token_digest(token)
         self.token_issued_at = at
         self.token_revoked_at = None

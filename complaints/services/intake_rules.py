@@ -5,9 +5,6 @@ A phrase for every property (no property) and the keyword tables are company-wid
 superusers change them. Project managers keep their own properties' phrases and boards.
 """
 
-import hashlib
-import secrets
-
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -16,10 +13,8 @@ from django.utils.translation import gettext as _
 from complaints import clock, emergency, suggestions
 from complaints.exceptions import InvalidInput, NotAllowed
 from complaints.models import BoardToken, CategoryKeyword, EmergencyPhrase
-from complaints.models.intake_rules import BOARD_TOKEN_PREFIX_LENGTH
+from complaints.tokens import PREFIX_LENGTH, token_digest, token_new
 from staff.selectors import property_ids_visible_to
-
-BOARD_TOKEN_BYTES = 32
 
 
 def _refuse(actor: AbstractBaseUser, permission: str, property_id: int | None) -> None:
@@ -99,10 +94,6 @@ def category_keywords_delete(*, actor: AbstractBaseUser, keyword_ids: list[int])
     return deleted
 
 
-def board_token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 @transaction.atomic
 def board_token_create(*, actor: AbstractBaseUser, board: BoardToken) -> str:
     """Make a site board link (an unsaved instance, as the admin form built it) and
@@ -111,12 +102,9 @@ def board_token_create(*, actor: AbstractBaseUser, board: BoardToken) -> str:
         raise InvalidInput(_("This board link exists already."))
     _refuse(actor, "add_boardtoken", board.property_id)
     _validate(board)
-    while True:
-        token = secrets.token_urlsafe(BOARD_TOKEN_BYTES)
-        if not BoardToken.objects.filter(token_prefix=token[:BOARD_TOKEN_PREFIX_LENGTH]).exists():
-            break
-    board.token_prefix = token[:BOARD_TOKEN_PREFIX_LENGTH]
-    board.token_hash = board_token_digest(token)
+    token = token_new(BoardToken.objects.all())
+    board.token_prefix = token[:PREFIX_LENGTH]
+    board.token_hash = token_digest(token)
     board.created_at = clock.now()
     _save_unique(board, _("The property has a board link of this name already."))
     return token

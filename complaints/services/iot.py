@@ -7,7 +7,6 @@ and a "cleared" report is recorded there without closing anything (a person conf
 """
 
 import logging
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,13 +21,12 @@ from django.utils.translation import gettext_lazy
 from complaints import clock
 from complaints.exceptions import InvalidInput, NotAllowed
 from complaints.models import Channel, Device, DeviceAlert
-from complaints.models.iot import TOKEN_PREFIX_LENGTH
 from complaints.services.intake import complaint_create
+from complaints.tokens import token_new
 from staff.selectors import property_ids_visible_to, system_user
 
 logger = logging.getLogger(__name__)
 
-TOKEN_BYTES = 32
 # What the admin form edits; the token columns are written only by the token services.
 DEVICE_FIELDS = [
     "property",
@@ -74,10 +72,7 @@ def _validate(device: Device) -> None:
 
 
 def _token_new(device: Device, *, now: datetime) -> str:
-    while True:
-        token = secrets.token_urlsafe(TOKEN_BYTES)
-        if not Device.objects.filter(token_prefix=token[:TOKEN_PREFIX_LENGTH]).exists():
-            break
+    token = token_new(Device.objects.all())
     device.token_set(token, at=now)
     return token
 
