@@ -8,12 +8,12 @@ they are cached (Django's cache) under a generation that any change replaces.
 
 import functools
 import re
-import uuid
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Q
+
+from complaints import cached
 
 NEGATIONS_ZH = ("没有", "没", "无", "未", "不是", "并非")
 NEGATIONS_EN = (
@@ -39,8 +39,6 @@ _ZH_NEGATED = re.compile("(?:" + "|".join(map(re.escape, NEGATIONS_ZH)) + ")(?:�
 _ZH_NEGATION_REACH = 4
 
 CACHE_PREFIX = "emergency-phrases"
-CACHE_SECONDS = 60 * 60
-_GENERATION_KEY = f"{CACHE_PREFIX}:generation"
 
 
 def _alternatives(phrases: tuple[str, ...]) -> str:
@@ -99,14 +97,6 @@ def _matcher(zh: tuple[str, ...], en: tuple[str, ...]) -> PhraseMatcher:
     return PhraseMatcher(zh=zh, en=en)
 
 
-def _generation() -> str:
-    generation = cache.get(_GENERATION_KEY)
-    if generation is None:
-        cache.add(_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-        generation = cache.get(_GENERATION_KEY)
-    return generation
-
-
 def _phrases_read(property_id: int | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     from complaints.models import EmergencyPhrase, PhraseLanguage
 
@@ -127,23 +117,16 @@ def _phrases_read(property_id: int | None) -> tuple[tuple[str, ...], tuple[str, 
 def phrases_for(property_id: int | None) -> PhraseMatcher:
     """The active phrases of a property: its own and those for every property (only
     the latter with None). Cached until a phrase changes (`phrases_changed`)."""
-    key = f"{CACHE_PREFIX}:{_generation()}:{property_id or 'all'}"
+    key = f"{CACHE_PREFIX}:{cached.generation(CACHE_PREFIX)}:{property_id or 'all'}"
     phrases = cache.get(key)
     if phrases is None:
         phrases = _phrases_read(property_id)
-        cache.set(key, phrases, CACHE_SECONDS)
+        cache.set(key, phrases, cached.STALE_AT_MOST)
     return _matcher(*phrases)
 
 
 def phrases_changed() -> None:
-    """Start a new cache generation now and again when the transaction commits, so that
-    a filing in between cannot keep the old list cached."""
-
-    def renew() -> None:
-        cache.set(_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-
-    renew()
-    transaction.on_commit(renew)
+    cached.generation_renew(CACHE_PREFIX)
 
 
 def emergency_phrase_match(text: str, *, property_id: int | None = None) -> str:

@@ -10,26 +10,23 @@ are company-wide and cached like the phrases (`keywords_changed` after a change)
 
 import functools
 import re
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from complaints import cached
 from complaints.models import Category, CategoryKeyword, Level, PhraseLanguage
 from complaints.selectors import complaint_list_visible_to
 from staff.models import Team
 
 CACHE_KEY = "category-keywords"
-CACHE_SECONDS = 60 * 60
-_GENERATION_KEY = f"{CACHE_KEY}:generation"
 
 Row = tuple[int, str, str, int]  # category id, language, keyword, weight
 
@@ -43,16 +40,8 @@ class Suggestion:
     reason: str
 
 
-def _generation() -> str:
-    generation = cache.get(_GENERATION_KEY)
-    if generation is None:
-        cache.add(_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-        generation = cache.get(_GENERATION_KEY)
-    return generation
-
-
 def _rows() -> tuple[Row, ...]:
-    key = f"{CACHE_KEY}:{_generation()}"
+    key = f"{CACHE_KEY}:{cached.generation(CACHE_KEY)}"
     rows = cache.get(key)
     if rows is None:
         rows = tuple(
@@ -60,13 +49,12 @@ def _rows() -> tuple[Row, ...]:
             .order_by("category_id", "keyword")
             .values_list("category_id", "language", "keyword", "weight")
         )
-        cache.set(key, rows, CACHE_SECONDS)
+        cache.set(key, rows, cached.STALE_AT_MOST)
     return rows
 
 
 def keywords_changed() -> None:
-    """A new cache generation once the change commits."""
-    transaction.on_commit(lambda: cache.set(_GENERATION_KEY, uuid.uuid4().hex, timeout=None))
+    cached.generation_renew(CACHE_KEY)
 
 
 @functools.lru_cache(maxsize=64)

@@ -115,6 +115,19 @@ def test_phrases_are_cached_per_property(prop, django_assert_num_queries):
         assert phrases_for(prop.pk).match("电梯困人") == "困人"
 
 
+def test_a_change_another_process_made_shows_within_a_minute(prop, time_machine):
+    """Each web process caches in its own memory unless CACHE_URL is shared: a phrase
+    saved elsewhere (here straight into the table, telling no cache) is seen once this
+    process's generation lapses, after cached.STALE_AT_MOST."""
+    time_machine.move_to("2026-12-01 10:00:00+08:00", tick=False)
+    assert phrases_for(prop.pk).match("化粪池满溢") == ""
+    EmergencyPhrase.objects.create(phrase="化粪池满溢", language="zh-hans", property=prop)
+
+    assert phrases_for(prop.pk).match("化粪池满溢") == ""
+    time_machine.move_to("2026-12-01 10:01:01+08:00", tick=False)
+    assert phrases_for(prop.pk).match("化粪池满溢") == "化粪池满溢"
+
+
 def test_a_change_takes_effect_on_the_next_filing(
     project_manager, prop, resident, django_capture_on_commit_callbacks
 ):
