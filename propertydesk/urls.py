@@ -1,11 +1,25 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from health_check.views import HealthCheckView
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("complaints/", include("complaints.urls")),
     path("api/", include("complaints.api.urls")),
+    path(
+        "health/",
+        HealthCheckView.as_view(
+            checks=[
+                "health_check.checks.Database",
+                "health_check.checks.Cache",
+                "health_check.checks.Storage",
+                "complaints.health.JobBroker",
+                "complaints.health.JobCluster",
+            ]
+        ),
+        name="health",
+    ),
     *i18n_patterns(
         # The office's screen in Chinese at /board/…, in English at /en/board/….
         path("board/", include("complaints.board.urls")),

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "knox",
     "django_filters",
+    "health_check",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "staff.logins.apps.LoginLockoutConfig",

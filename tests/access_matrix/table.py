@@ -2169,6 +2169,14 @@ def api_report(name: str):
     return rule
 
 
+def health(ctx):
+    """Public, for load balancers: 200 or 500 (no cluster sweeps in the tests' world)."""
+    return [
+        Req("health", "GET", "GET", url("health"), E.status(200, 500)),
+        Req("health", "POST", "POST", url("health"), E.NOT_ALLOWED),
+    ]
+
+
 def iot_alerts(ctx):
     """Only a device's token files an alert: a signed-in person is not a device."""
     key = "api:iot_alerts"
@@ -2284,6 +2292,7 @@ def build_table() -> dict[str, Callable[[Ctx], list[Req]]]:
         "admin:auth_user_password_change": user_password(),
         **{f"api:{name}": api_page(f"api:{name}") for name in ("schema", "docs", "redoc")},
         "api:iot_alerts": iot_alerts,
+        "health": health,
         "api:staff-complaint-list": api_staff_list,
         "api:staff-complaint-detail": api_staff_object("detail"),
         "api:staff-complaint-transition": api_staff_object("transition"),
