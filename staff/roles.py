@@ -52,6 +52,10 @@ HANDLER = [
     "complaints.handle_complaint",
 ]
 
+# Inspections are seen by supervisors and by the inspected team only
+# (complaints.quality.selectors); leaders answer their team's corrective actions.
+VIEW_OWN_INSPECTIONS = ["complaints.view_inspection", "complaints.view_correctiveaction"]
+
 SYSTEM_ROLE = "system"
 """The group of the scheduled jobs' actor (staff.selectors.system_user), not a staff role:
 it files sensor alerts, closes complaints the resident left unconfirmed and ends holds at
@@ -72,9 +76,19 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "complaints.reopen_complaint",
         "complaints.merge_complaint",
         "complaints.view_contact_phone",
+        "complaints.view_replyscript",
+        "complaints.add_complaintmessage",
     ],
-    Role.HANDLER: HANDLER,
-    Role.TEAM_LEADER: [*HANDLER, VIEW_PROPERTY, *VIEW_STAFF, *VIEW_SLA, *OWNER_ACTIONS],
+    Role.HANDLER: [*HANDLER, *VIEW_OWN_INSPECTIONS],
+    Role.TEAM_LEADER: [
+        *HANDLER,
+        VIEW_PROPERTY,
+        *VIEW_STAFF,
+        *VIEW_SLA,
+        *OWNER_ACTIONS,
+        *VIEW_OWN_INSPECTIONS,
+        "complaints.change_correctiveaction",
+    ],
     Role.PROJECT_MANAGER: [
         *VIEW_PLACES,
         *VIEW_STAFF,
@@ -115,6 +129,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "complaints.change_webhook",
         "complaints.delete_webhook",
         "complaints.view_webhookdelivery",
+        "complaints.view_replyscript",
+        "complaints.add_replyscript",
+        "complaints.change_replyscript",
+        "complaints.delete_replyscript",
+        "complaints.add_complaintmessage",
         "axes.view_accessattempt",
         "axes.delete_accessattempt",
     ],
@@ -125,6 +144,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         VIEW_PROPERTY,
         *VIEW_SLA,
         "complaints.view_monthlysnapshot",
+        *VIEW_OWN_INSPECTIONS,
+        "complaints.change_inspection",
+        "complaints.score_inspection",
+        "complaints.change_correctiveaction",
     ],
     SYSTEM_ROLE: [
         VIEW_PROPERTY,

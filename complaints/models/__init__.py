@@ -28,6 +28,14 @@ from complaints.models.photo import (
     thumbnail_upload_to,
 )
 from complaints.models.privacy import PersonalDataAccess
+from complaints.models.quality import (
+    SCRIPT_PLACEHOLDERS,
+    ComplaintMessage,
+    CorrectiveAction,
+    Inspection,
+    InspectionDraw,
+    ReplyScript,
+)
 from complaints.models.repeat import RepeatMember
 from complaints.models.sla import (
     Breach,
@@ -71,15 +79,20 @@ __all__ = [
     "REFERENCE_PATTERN",
     "REFERENCE_PREFIX",
     "RESIDENT_REOPEN_WINDOW",
+    "SCRIPT_PLACEHOLDERS",
     "TRANSITION_EVENTS",
     "Breach",
     "Category",
     "Channel",
     "Complaint",
+    "ComplaintMessage",
+    "CorrectiveAction",
     "Deadline",
     "Device",
     "DeviceAlert",
     "Hold",
+    "Inspection",
+    "InspectionDraw",
     "Level",
     "MonthlySnapshot",
     "Notification",
@@ -87,6 +100,7 @@ __all__ = [
     "Photo",
     "PropertySlaOverride",
     "RepeatMember",
+    "ReplyScript",
     "SlaPolicy",
     "State",
     "Survey",
