@@ -25,6 +25,7 @@ from complaints.quality.sampling import draw_explanation
 from complaints.quality.scripts import script_fill, script_fill_html
 from complaints.quality.selectors import (
     corrective_action_list_visible_to,
+    corrective_actions_overdue,
     inspection_list_visible_to,
     reply_scripts_offered,
     reply_scripts_visible_to,
@@ -312,6 +313,19 @@ class InspectionAdmin(ReadOnlyHistoryAdmin, ScopedAdmin):
 ANSWER_FIELDS = ["accountability", "correction", "training"]
 
 
+class OverdueFilter(admin.SimpleListFilter):
+    title = gettext_lazy("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("Overdue: not answered by the due time"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return corrective_actions_overdue(queryset, now=clock.now())
+        return queryset
+
+
 class CorrectiveActionForm(forms.ModelForm):
     close = forms.BooleanField(
         label=gettext_lazy("Close it: the answer is accepted"), required=False
@@ -332,7 +346,7 @@ class CorrectiveActionForm(forms.ModelForm):
 class CorrectiveActionAdmin(ReadOnlyHistoryAdmin, ScopedAdmin):
     form = CorrectiveActionForm
     list_display = ["reference", "team", "leader_name", "state", "due_at", "overdue"]
-    list_filter = ["state", ("team", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [OverdueFilter, "state", ("team", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ("inspection__complaint", "team__property", "leader")
     readonly_fields = [
         "reference",
