@@ -81,7 +81,11 @@ def test_the_monthly_job_draws_last_month_with_the_minimum_of_three(
 
     draw = InspectionDraw.objects.get()
     assert (draw.month, len(draw.population), len(draw.sample)) == (FEB, 5, 3)
-    assert ("Monthly quality inspection draw", "complaints.tasks.inspections_monthly_draw", "0 2 1 * *") in SCHEDULES  # fmt: skip
+    assert (
+        "Monthly quality inspection draw",
+        "complaints.tasks.inspections_monthly_draw",
+        "0 2 1 * *",
+    ) in SCHEDULES
 
 
 def test_the_inspection_page_shows_how_the_sample_was_drawn(client, inspection, supervisor):
@@ -273,7 +277,8 @@ def test_a_supervisor_scores_through_the_admin_and_a_handler_cannot(
         "findings": "",
     }
     client.force_login(handler)
-    assert client.post(admin_url("complaints_inspection_change", inspection.pk), data).status_code == 403  # fmt: skip
+    refused = client.post(admin_url("complaints_inspection_change", inspection.pk), data)
+    assert refused.status_code == 403
 
     client.force_login(supervisor)
     bad = client.post(
