@@ -270,6 +270,17 @@ def message_refusal(complaint: Complaint, user: AbstractBaseUser) -> ComplaintEr
     return None
 
 
+def model_case_refusal(complaint: Complaint, user: AbstractBaseUser) -> ComplaintError | None:
+    """Agents and project managers write up a closed complaint as a model case, once."""
+    if not user.has_perm("complaints.add_modelcase"):
+        return NotAllowed(_("You may not write model cases."))
+    if complaint.state not in CLOSED_STATES:
+        return WrongState(_("Only a closed complaint can become a model case."))
+    if hasattr(complaint, "model_case"):
+        return WrongState(_("This complaint is already a model case."))
+    return None
+
+
 REFUSALS = {
     Transition.SET_LEVEL: set_level_refusal,
     Transition.HOLD: hold_refusal,
@@ -279,6 +290,7 @@ REFUSALS = {
     "reveal_contact": reveal_contact_refusal,
     Transition.SURVEY: survey_refusal,
     Transition.MESSAGE: message_refusal,
+    "model_case": model_case_refusal,
 }
 
 
@@ -415,4 +427,12 @@ def corrective_close_refusal(action, user: AbstractBaseUser) -> ComplaintError |
         return NotAllowed(_("Only quality supervisors close corrective actions."))
     if action.state != action.State.ANSWERED:
         return WrongState(_("Only an answered corrective action can be closed."))
+    return None
+
+
+def model_case_change_refusal(case, user: AbstractBaseUser) -> ComplaintError | None:
+    """A case is rewritten by those who may write cases (among the cases they can see:
+    complaints.quality.selectors.model_cases_visible_to)."""
+    if not user.has_perm("complaints.change_modelcase"):
+        return NotAllowed()
     return None

@@ -15,6 +15,7 @@ VIEW_PLACES = [
 ]
 VIEW_STAFF = ["staff.view_team", "staff.view_staffprofile"]
 VIEW_COMPLAINTS = [
+    "complaints.view_modelcase",
     "complaints.view_category",
     "complaints.view_complaint",
     "complaints.view_photo",
@@ -56,6 +57,10 @@ HANDLER = [
 # (complaints.quality.selectors); leaders answer their team's corrective actions.
 VIEW_OWN_INSPECTIONS = ["complaints.view_inspection", "complaints.view_correctiveaction"]
 
+# The case library: read by all staff (no personal data in it), written by agents and
+# project managers.
+WRITE_CASES = ["complaints.add_modelcase", "complaints.change_modelcase"]
+
 SYSTEM_ROLE = "system"
 """The group of the scheduled jobs' actor (staff.selectors.system_user), not a staff role:
 it files sensor alerts, closes complaints the resident left unconfirmed and ends holds at
@@ -78,6 +83,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "complaints.view_contact_phone",
         "complaints.view_replyscript",
         "complaints.add_complaintmessage",
+        *WRITE_CASES,
     ],
     Role.HANDLER: [*HANDLER, *VIEW_OWN_INSPECTIONS],
     Role.TEAM_LEADER: [
@@ -134,6 +140,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "complaints.change_replyscript",
         "complaints.delete_replyscript",
         "complaints.add_complaintmessage",
+        *WRITE_CASES,
         "axes.view_accessattempt",
         "axes.delete_accessattempt",
     ],

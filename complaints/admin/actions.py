@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from complaints import permissions, services
 from complaints.admin import forms
-from complaints.admin.quality import MessageForm
+from complaints.admin.quality import CaseForm, MessageForm
 from complaints.models import Complaint
 
 
@@ -158,6 +158,19 @@ ACTIONS = {
             ),
             # A message does not depend on the state the page showed.
             checks_expected_state=True,
+        ),
+        Action(
+            "model_case",
+            gettext_lazy("Mark as a model case"),
+            CaseForm,
+            lambda c, u, d: services.model_case_write(
+                complaint_id=c.pk,
+                actor=u,
+                title=d["title"],
+                what_happened=d["what_happened"],
+                what_fixed_it=d["what_fixed_it"],
+                what_to_avoid=d["what_to_avoid"],
+            ),
         ),
     ]
 }

@@ -1,7 +1,9 @@
 """Service quality in the admin (issue 16): reply scripts (project managers keep their
 properties', head office the company-wide ones; a used script is retired, never
-deleted), quality inspections (scored by supervisors, seen by them and the inspected
-team) and corrective actions (answered by the team leader, closed by a supervisor)."""
+deleted) and the "write to the resident" form, quality inspections (scored by
+supervisors, seen by them and the inspected team), corrective actions (answered by the
+team leader, closed by a supervisor) and the case library (written from a closed
+complaint's page, searchable by category and text)."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -19,14 +21,17 @@ from complaints.models import (
     ComplaintMessage,
     CorrectiveAction,
     Inspection,
+    ModelCase,
     ReplyScript,
 )
+from complaints.quality.personal_data import personal_data_refusal
 from complaints.quality.sampling import draw_explanation
 from complaints.quality.scripts import script_fill, script_fill_html
 from complaints.quality.selectors import (
     corrective_action_list_visible_to,
     corrective_actions_overdue,
     inspection_list_visible_to,
+    model_cases_visible_to,
     reply_scripts_offered,
     reply_scripts_visible_to,
 )
@@ -221,6 +226,7 @@ class InspectionAdmin(ReadOnlyHistoryAdmin, ScopedAdmin):
     list_display = ["reference", "team", "month", "mean", "result", "inspector_name"]
     list_filter = ["month", "passed", ("team", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ("complaint", "team__property", "inspector")
+    search_fields = ["findings"]
     fields = [
         "reference",
         ("team", "month"),
@@ -348,6 +354,7 @@ class CorrectiveActionAdmin(ReadOnlyHistoryAdmin, ScopedAdmin):
     list_display = ["reference", "team", "leader_name", "state", "due_at", "overdue"]
     list_filter = [OverdueFilter, "state", ("team", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ("inspection__complaint", "team__property", "leader")
+    search_fields = ["accountability", "correction", "training"]
     readonly_fields = [
         "reference",
         "inspection_link",
@@ -436,3 +443,91 @@ class CorrectiveActionAdmin(ReadOnlyHistoryAdmin, ScopedAdmin):
     @admin.display(description=gettext_lazy("overdue"), boolean=True)
     def overdue(self, action: CorrectiveAction) -> bool:
         return action.state == action.State.OPEN and action.due_at < clock.now()
+
+
+class CaseForm(ActionForm):
+    """Marking a closed complaint as a model case (services.model_case_write)."""
+
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=100)
+    what_happened = forms.CharField(
+        label=gettext_lazy("What happened"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    what_fixed_it = forms.CharField(
+        label=gettext_lazy("What fixed it"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    what_to_avoid = forms.CharField(
+        label=gettext_lazy("What to avoid"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("No names, phone numbers or unit numbers: they are refused."),
+    )
+
+
+class ModelCaseForm(forms.ModelForm):
+    class Meta:
+        model = ModelCase
+        fields = ["title", "what_happened", "what_fixed_it", "what_to_avoid"]
+
+
+@admin.register(ModelCase)
+class ModelCaseAdmin(ReadOnlyHistoryAdmin, ScopedAdmin):
+    form = ModelCaseForm
+    list_display = ["title", "category", "reference", "written_at"]
+    list_filter = [("category", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ("category", "complaint")
+    search_fields = ["title", "what_happened", "what_fixed_it", "what_to_avoid"]
+    fields = [
+        "title",
+        ("category", "reference"),
+        "what_happened",
+        "what_fixed_it",
+        "what_to_avoid",
+        ("written_by_name", "written_at"),
+    ]
+    readonly_fields = ["category", "reference", "written_by_name", "written_at"]
+    history_list_display = ["title"]
+
+    def get_queryset(self, request):
+        return model_cases_visible_to(request.user)
+
+    def has_add_permission(self, request):
+        return False  # written from a closed complaint's page
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return permissions.model_case_change_refusal(obj, request.user) is None
+
+    def save_model(self, request, obj, form, change):
+        try:
+            services.model_case_change(case_id=obj.pk, actor=request.user, **form.cleaned_data)
+        except ComplaintError as error:
+            self.message_user(request, error.message, messages.ERROR)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        complaint = obj.complaint if obj is not None else None
+
+        class CheckedForm(form_class):
+            """The personal-data check shown next to its field before anything is saved."""
+
+            def clean(self):
+                data = super().clean()
+                for name in ("title", "what_happened", "what_fixed_it", "what_to_avoid"):
+                    value = data.get(name)
+                    problem = value and complaint and personal_data_refusal(value, complaint)
+                    if problem:
+                        self.add_error(name, problem)
+                return data
+
+        return CheckedForm
+
+    @admin.display(description=gettext_lazy("complaint"))
+    def reference(self, case: ModelCase):
+        return _complaint_link(case.complaint)
+
+    @admin.display(description=gettext_lazy("written by"))
+    def written_by_name(self, case: ModelCase) -> str:
+        return user_display_name(case.written_by)

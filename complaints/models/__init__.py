@@ -34,6 +34,7 @@ from complaints.models.quality import (
     CorrectiveAction,
     Inspection,
     InspectionDraw,
+    ModelCase,
     ReplyScript,
 )
 from complaints.models.repeat import RepeatMember
@@ -94,6 +95,7 @@ __all__ = [
     "Inspection",
     "InspectionDraw",
     "Level",
+    "ModelCase",
     "MonthlySnapshot",
     "Notification",
     "PersonalDataAccess",

@@ -257,3 +257,38 @@ class CorrectiveAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.team} · {self.inspection.complaint.reference}"
+
+
+class ModelCase(models.Model):
+    """A closed complaint written up as a model case (投诉处理知识库): what happened,
+    what fixed it, what to avoid. Written without personal data (no names, phone
+    numbers or unit numbers: services.model_case_write refuses them); read by the staff
+    of its complaint's property."""
+
+    complaint = models.OneToOneField(
+        Complaint, on_delete=models.PROTECT, related_name="model_case", verbose_name=_("complaint")
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="model_cases", verbose_name=_("category")
+    )
+    title = models.CharField(_("title"), max_length=100)
+    what_happened = models.TextField(_("what happened"))
+    what_fixed_it = models.TextField(_("what fixed it"))
+    what_to_avoid = models.TextField(_("what to avoid"))
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    written_at = models.DateTimeField(_("written at"), default=clock.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("model case")
+        verbose_name_plural = _("model cases")
+        ordering = ["-written_at"]
+
+    def __str__(self) -> str:
+        return self.title

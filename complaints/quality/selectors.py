@@ -7,7 +7,7 @@ from datetime import datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
 
-from complaints.models import Complaint, CorrectiveAction, Inspection, ReplyScript
+from complaints.models import Complaint, CorrectiveAction, Inspection, ModelCase, ReplyScript
 from staff.selectors import property_ids_visible_to
 
 INSPECTOR_PERMISSION = "complaints.score_inspection"
@@ -76,3 +76,29 @@ def corrective_actions_overdue(queryset: QuerySet[CorrectiveAction], *, now: dat
     """Not answered by the team leader by their due time: overdue (the supervisor's
     closing is not the leader's deadline)."""
     return queryset.filter(OVERDUE, due_at__lt=now)
+
+
+SUGGESTED_CASES = 5
+
+
+def model_cases_visible_to(user: AbstractBaseUser) -> QuerySet[ModelCase]:
+    """The cases of the user's properties (a case names its complaint and its writer,
+    both of that property). Not limited to a handler's team: a case carries no personal
+    data of the resident."""
+    queryset = ModelCase.objects.select_related("category", "complaint", "written_by")
+    if user.is_active and user.is_superuser:
+        return queryset
+    return queryset.filter(complaint__property_id__in=property_ids_visible_to(user))
+
+
+def model_cases_for(
+    user: AbstractBaseUser, category_id: int | None, *, exclude_complaint_id: int | None = None
+):
+    """The newest model cases of a category that the user may read (the intake and
+    change pages suggest them)."""
+    if category_id is None:
+        return ModelCase.objects.none()
+    queryset = model_cases_visible_to(user).filter(category_id=category_id)
+    if exclude_complaint_id is not None:
+        queryset = queryset.exclude(complaint_id=exclude_complaint_id)
+    return queryset.order_by("-written_at")[:SUGGESTED_CASES]

@@ -30,6 +30,8 @@ from complaints.services.quality import (
     corrective_action_close,
     inspection_score,
     inspections_draw,
+    model_case_change,
+    model_case_write,
 )
 from complaints.services.surveys import survey_submit
 from complaints.services.transitions import (
@@ -76,6 +78,8 @@ __all__ = [
     "hold_end",
     "inspection_score",
     "inspections_draw",
+    "model_case_change",
+    "model_case_write",
     "notification_mark_read",
     "settings_duration",
     "survey_submit",

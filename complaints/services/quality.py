@@ -1,6 +1,7 @@
 """Service quality writes (issue 16): a message to the resident (with a reply script or
-not), the monthly inspection draw, scoring an inspection, and the corrective action a
-failed one opens for the team leader (answered by the leader, closed by a supervisor).
+not), the monthly inspection draw, scoring an inspection, the corrective action a
+failed one opens for the team leader (answered by the leader, closed by a supervisor),
+and model cases written up from closed complaints without personal data.
 """
 
 import secrets
@@ -18,6 +19,7 @@ from complaints.models import (
     CorrectiveAction,
     Inspection,
     InspectionDraw,
+    ModelCase,
     Notification,
     ReplyScript,
     Transition,
@@ -28,13 +30,17 @@ from complaints.permissions import (
     corrective_close_refusal,
     inspection_score_refusal,
     message_refusal,
+    model_case_change_refusal,
+    model_case_refusal,
 )
 from complaints.portal.display import due_words
+from complaints.quality.personal_data import personal_data_refusal
 from complaints.quality.sampling import population_ids, sample_draw, sample_rules, sample_size
 from complaints.quality.scripts import script_fill
 from complaints.quality.selectors import (
     corrective_action_list_visible_to,
     inspection_list_visible_to,
+    model_cases_visible_to,
     reply_scripts_offered,
 )
 from complaints.selectors import complaint_get_for_update
@@ -256,3 +262,72 @@ def corrective_action_close(
     action._history_user = actor
     action.save()
     return action
+
+
+CASE_FIELDS = ("title", "what_happened", "what_fixed_it", "what_to_avoid")
+
+
+def _case_texts(complaint, texts: dict[str, str]) -> dict[str, str]:
+    """The write-up's texts stripped, each required and free of personal data."""
+    cleaned = {}
+    for field in CASE_FIELDS:
+        value = (texts.get(field) or "").strip()
+        if not value:
+            raise InvalidInput(_("This field is required."), field=field)
+        problem = personal_data_refusal(value, complaint)
+        if problem is not None:
+            raise InvalidInput(problem, field=field)
+        cleaned[field] = value
+    if len(cleaned["title"]) > ModelCase._meta.get_field("title").max_length:
+        raise InvalidInput(_("At most 100 characters."), field="title")
+    return cleaned
+
+
+@transaction.atomic
+def model_case_write(
+    *,
+    complaint_id: int,
+    actor: AbstractBaseUser,
+    title: str,
+    what_happened: str,
+    what_fixed_it: str,
+    what_to_avoid: str,
+) -> ModelCase:
+    """An agent or project manager (permissions.model_case_refusal) makes a closed
+    complaint they can see a model case of its category. A write-up naming the
+    resident, a phone number or a unit number of the building is refused."""
+    complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
+    refuse(model_case_refusal(complaint, actor))
+    texts = _case_texts(
+        complaint,
+        {
+            "title": title,
+            "what_happened": what_happened,
+            "what_fixed_it": what_fixed_it,
+            "what_to_avoid": what_to_avoid,
+        },
+    )
+    case = ModelCase(
+        complaint=complaint,
+        category_id=complaint.category_id,
+        written_by=actor,
+        written_at=clock.now(),
+        **texts,
+    )
+    case._history_user = actor
+    case.save()
+    return case
+
+
+@transaction.atomic
+def model_case_change(*, case_id: int, actor: AbstractBaseUser, **texts: str) -> ModelCase:
+    """Rewrite a case: the same people, of the complaint's property; the same checks."""
+    if not model_cases_visible_to(actor).filter(pk=case_id).exists():
+        raise ComplaintNotFound()
+    case = ModelCase.objects.select_for_update().get(pk=case_id)
+    refuse(model_case_change_refusal(case, actor))
+    for field, value in _case_texts(case.complaint, texts).items():
+        setattr(case, field, value)
+    case._history_user = actor
+    case.save()
+    return case

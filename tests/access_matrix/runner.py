@@ -25,10 +25,16 @@ from complaints.models import (
     Breach,
     Category,
     Complaint,
+    ComplaintMessage,
+    CorrectiveAction,
     Hold,
+    Inspection,
+    InspectionDraw,
+    ModelCase,
     MonthlySnapshot,
     Photo,
     PropertySlaOverride,
+    ReplyScript,
     SlaPolicy,
     Survey,
     Webhook,
@@ -92,6 +98,12 @@ TABLES = {
     "MonthlySnapshot": (MonthlySnapshot, None),
     "Webhook": (Webhook, None),
     "WebhookDelivery": (WebhookDelivery, None),
+    "ReplyScript": (ReplyScript, None),
+    "ComplaintMessage": (ComplaintMessage, None),
+    "InspectionDraw": (InspectionDraw, None),
+    "Inspection": (Inspection, None),
+    "CorrectiveAction": (CorrectiveAction, None),
+    "ModelCase": (ModelCase, None),
     "User": (User, ["last_login"]),
     "Group": (Group, None),
     "Schedule": (Schedule, None),
@@ -100,7 +112,19 @@ if apps.is_installed("axes"):
     from axes.models import AccessAttempt
 
     TABLES["AccessAttempt"] = (AccessAttempt, None)
-HISTORIES = [Property, Team, StaffProfile, Complaint, SlaPolicy, PropertySlaOverride, Webhook]
+HISTORIES = [
+    Property,
+    Team,
+    StaffProfile,
+    Complaint,
+    SlaPolicy,
+    PropertySlaOverride,
+    Webhook,
+    ReplyScript,
+    Inspection,
+    CorrectiveAction,
+    ModelCase,
+]
 
 
 def _names(table: str) -> list[str]:
@@ -191,8 +215,12 @@ def properties_of(table: str, pk, snap: dict) -> set:
         }
     if table == "Complaint":
         return complaint(pk)
-    if table in ("Photo", "Hold", "Breach", "Survey"):
+    if table in ("Photo", "Hold", "Breach", "Survey", "ComplaintMessage", "ModelCase"):
         return complaint(value(snap, table, pk, "complaint_id"))
+    if table == "ReplyScript":
+        return {value(snap, table, pk, "property_id") or "global"}
+    if table in ("InspectionDraw", "Inspection", "CorrectiveAction"):
+        return team(value(snap, table, pk, "team_id"))
     if table in ("StaffProfile", "StaffProfile.properties"):
         return profile(pk)
     if table in ("Webhook", "Webhook.properties"):
