@@ -141,6 +141,9 @@ def red_black_tables(data: dict) -> list[Table]:
             Column(_("Team")),
             Column(_("Leader")),
             *_measure_columns(),
+            Column(_("Inspections"), "int"),
+            Column(_("Inspection mean score"), "dec"),
+            Column(_("Failed inspections"), "int"),
             Column(_("Talk with the leader (约谈)"), "links"),
         ],
     )
@@ -153,6 +156,10 @@ def red_black_tables(data: dict) -> list[Table]:
                 entry["name"],
                 entry["leader"],
                 *_measures(entry),
+                # Absent from lists published before inspections counted: left blank.
+                entry.get("inspections"),
+                dec(entry.get("inspection_mean")),
+                entry.get("inspections_failed"),
                 links,
             ],
             entry["mark"],
