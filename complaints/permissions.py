@@ -260,9 +260,13 @@ MESSAGE_PERMISSION = "complaints.add_complaintmessage"
 
 def message_refusal(complaint: Complaint, user: AbstractBaseUser) -> ComplaintError | None:
     """Writing to the resident (with a reply script or not): staff who may, about a
-    complaint that has a resident with a portal account and is not discarded."""
+    complaint that has a resident with a portal account and is not discarded; once it
+    is accepted, its owner (首问负责制: the first responder speaks for it) or an
+    overrider."""
     if not user.has_perm(MESSAGE_PERMISSION):
         return NotAllowed(_("You may not write to residents."))
+    if complaint.owner_id is not None and not is_owner_or_overrider(user, complaint):
+        return NotAllowed(_("The owner of this complaint writes to the resident."))
     if complaint.state in DISCARDED_STATES:
         return wrong_state(complaint, Transition.MESSAGE)
     if complaint.resident_id is None or complaint.resident.anonymised_at is not None:

@@ -13,7 +13,8 @@ and issue 10, independently of `staff.roles`:
 - staff see only their properties, handlers only their team's complaints and those
   assigned to them (every page, export, photo and history alike);
 - residents use only the portal and see only their own complaints;
-- the supervisor reads (reports too) and writes nothing;
+- the supervisor reads (reports too) and writes nothing but quality inspections (scores,
+  closing answered corrective actions: issue 16);
 - history pages are read-only; the per-version "revert" page is not reachable;
 - nobody changes their own staff profile's role or properties; a foreign-key or
   many-to-many choice outside the user's scope is a validation error;
