@@ -7,6 +7,7 @@ complaint's page, searchable by category and text)."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from complaints import clock, permissions, services
 from complaints.admin.forms import ActionForm
 from complaints.exceptions import ComplaintError
 from complaints.models import (
+    SCRIPT_PLACEHOLDERS,
     Category,
     ComplaintMessage,
     CorrectiveAction,
@@ -26,7 +28,7 @@ from complaints.models import (
 )
 from complaints.quality.personal_data import personal_data_refusal
 from complaints.quality.sampling import draw_explanation
-from complaints.quality.scripts import script_fill, script_fill_html
+from complaints.quality.scripts import script_fill, script_fill_html, unknown_placeholders
 from complaints.quality.selectors import (
     corrective_action_list_visible_to,
     corrective_actions_overdue,
@@ -56,6 +58,21 @@ class ReplyScriptForm(forms.ModelForm):
             "is_active",
         ]
 
+    def clean(self):
+        data = super().clean()
+        for name in ("text_zh_hans", "text_en"):
+            unknown = unknown_placeholders(data.get(name) or "")
+            if unknown:
+                self.add_error(
+                    name,
+                    _("Unknown placeholder %(names)s: use %(known)s.")
+                    % {
+                        "names": ", ".join(f"{{{item}}}" for item in unknown),
+                        "known": ", ".join(f"{{{item}}}" for item in SCRIPT_PLACEHOLDERS),
+                    },
+                )
+        return data
+
     def clean_property(self):
         value = self.cleaned_data.get("property")
         if value is None and not (self.user and self.user.is_superuser):
@@ -83,7 +100,7 @@ class ReplyScriptAdmin(ReadOnlyHistoryAdmin, ScopedAdmin):
     history_list_display = ["is_active", "title"]
 
     def get_queryset(self, request):
-        return reply_scripts_visible_to(request.user)
+        return reply_scripts_visible_to(request.user).annotate(used=Count("messages"))
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -119,9 +136,9 @@ class ReplyScriptAdmin(ReadOnlyHistoryAdmin, ScopedAdmin):
     def scope(self, script: ReplyScript) -> str:
         return script.property.name if script.property_id else _("the whole company")
 
-    @admin.display(description=gettext_lazy("times used"))
+    @admin.display(description=gettext_lazy("times used"), ordering="used")
     def times_used(self, script: ReplyScript) -> int:
-        return script.messages.count()
+        return script.used
 
 
 class ScriptSelect(forms.Select):

@@ -11,9 +11,17 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from complaints import sla
-from complaints.models import Complaint, Deadline, ReplyScript
+from complaints.models import SCRIPT_PLACEHOLDERS, Complaint, Deadline, ReplyScript
 
-PLACEHOLDER = re.compile(r"\{(resident|team|promised_time|reference)\}")
+PLACEHOLDER = re.compile(r"\{(" + "|".join(SCRIPT_PLACEHOLDERS) + r")\}")
+ANY_PLACEHOLDER = re.compile(r"\{([A-Za-z_]+)\}")
+
+
+def unknown_placeholders(text: str) -> list[str]:
+    """The {words} of a script that are no placeholder (a typo would reach residents)."""
+    return sorted(
+        {name for name in ANY_PLACEHOLDER.findall(text) if name not in SCRIPT_PLACEHOLDERS}
+    )
 
 
 def resident_address(complaint: Complaint) -> str:

@@ -1,11 +1,8 @@
-"""Service quality fixtures: reply scripts, complaints closed in a month for a team, and
-the admin URLs of the quality pages."""
+"""Service quality fixtures: reply scripts and complaints closed in a month for a team."""
 
 from datetime import timedelta
 
 import pytest
-from django.contrib.messages import get_messages
-from django.urls import reverse
 from factories import ComplaintFactory, ResidentFactory, UnitFactory
 
 from complaints.models import ReplyScript
@@ -18,18 +15,6 @@ SCRIPT_EN = (
     "Dear {resident}, we are very sorry for the trouble. {team} is on it ({reference}) "
     "and will finish by {promised_time}."
 )
-
-
-def admin_url(name: str, *args) -> str:
-    return reverse(f"admin:{name}", args=args)
-
-
-def act_url(complaint, action: str = "message") -> str:
-    return admin_url("complaints_complaint_act", complaint.pk, action)
-
-
-def messages(response) -> list[tuple[str, str]]:
-    return [(m.level_tag, str(m)) for m in get_messages(response.wsgi_request)]
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ import random
 from datetime import date, datetime, timedelta
 
 import pytest
-from conftest import admin_url
 from factories import HandlerFactory, SupervisorFactory, TeamLeaderFactory
+from quality_helpers import admin_url
 
 from complaints import services
 from complaints.exceptions import ComplaintNotFound, InvalidInput, NotAllowed, WrongState

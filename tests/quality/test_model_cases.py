@@ -3,8 +3,8 @@ complaint, without personal data; cases are searched by category and text and su
 on the change and intake pages of complaints of the same category."""
 
 import pytest
-from conftest import act_url, admin_url, messages
 from factories import CategoryFactory
+from quality_helpers import act_url, admin_url, messages
 
 from complaints import services
 from complaints.exceptions import ComplaintNotFound, InvalidInput, NotAllowed, WrongState

@@ -3,10 +3,10 @@ complaint page, sent to the resident's timeline and notifications and into histo
 refused to those who may not write, never offering a retired or foreign script."""
 
 import pytest
-from conftest import act_url, admin_url, messages
 from django.urls import reverse
 from factories import ComplaintFactory, UnitFactory
 from helpers import assert_history
+from quality_helpers import act_url, admin_url, messages
 
 from complaints import services
 from complaints.exceptions import ComplaintNotFound, InvalidInput, NotAllowed, WrongState
@@ -251,6 +251,18 @@ def test_a_project_manager_adds_a_script_for_their_property(client, project_mana
     assert response.status_code == 302
     assert ReplyScript.objects.get().property == prop
     assert ReplyScript.objects.get().history.count() == 1
+
+
+def test_an_unknown_placeholder_is_refused(client, project_manager, prop):
+    client.force_login(project_manager)
+
+    response = client.post(
+        admin_url("complaints_replyscript_add"),
+        script_data(prop, text_en="Dear {name}, sorry about {reference}."),
+    )
+
+    assert "Unknown placeholder {name}: use {resident}, {team}" in response.content.decode()
+    assert not ReplyScript.objects.exists()
 
 
 def test_a_project_manager_may_not_add_a_company_wide_or_foreign_script(
