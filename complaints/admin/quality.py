@@ -100,7 +100,12 @@ class ReplyScriptAdmin(ReadOnlyHistoryAdmin, ScopedAdmin):
     history_list_display = ["is_active", "title"]
 
     def get_queryset(self, request):
-        return reply_scripts_visible_to(request.user).annotate(used=Count("messages"))
+        # An aggregate drops Meta.ordering: order again for the paginator.
+        return (
+            reply_scripts_visible_to(request.user)
+            .annotate(used=Count("messages"))
+            .order_by("situation", "title", "pk")
+        )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
