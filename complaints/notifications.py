@@ -48,6 +48,10 @@ TEXTS = {
     Notification.Kind.SURVEY: _("How did we do on %(reference)s? Please rate our service."),
     Notification.Kind.REVISIT_DUE: _("%(reference)s is due for a revisit call."),
     Notification.Kind.REOPENED: _("%(reference)s was reopened: %(summary)s"),
+    Notification.Kind.MESSAGE: _("A message about your complaint %(reference)s: %(excerpt)s"),
+    Notification.Kind.CORRECTIVE_ACTION: _(
+        "%(reference)s failed its quality inspection: answer the corrective action by %(due)s."
+    ),
 }
 URGENT_KINDS = frozenset(
     {

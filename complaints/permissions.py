@@ -31,6 +31,7 @@ from complaints.exceptions import (
 )
 from complaints.models import (
     CLOSED_STATES,
+    DISCARDED_STATES,
     IN_PROGRESS_STATES,
     OWNERLESS_STATES,
     Complaint,
@@ -254,6 +255,36 @@ def survey_refusal(complaint: Complaint, user: AbstractBaseUser) -> ComplaintErr
     return None
 
 
+MESSAGE_PERMISSION = "complaints.add_complaintmessage"
+
+
+def message_refusal(complaint: Complaint, user: AbstractBaseUser) -> ComplaintError | None:
+    """Writing to the resident (with a reply script or not): staff who may, about a
+    complaint that has a resident with a portal account and is not discarded; once it
+    is accepted, its owner (首问负责制: the first responder speaks for it) or an
+    overrider."""
+    if not user.has_perm(MESSAGE_PERMISSION):
+        return NotAllowed(_("You may not write to residents."))
+    if complaint.owner_id is not None and not is_owner_or_overrider(user, complaint):
+        return NotAllowed(_("The owner of this complaint writes to the resident."))
+    if complaint.state in DISCARDED_STATES:
+        return wrong_state(complaint, Transition.MESSAGE)
+    if complaint.resident_id is None or complaint.resident.anonymised_at is not None:
+        return WrongState(_("This complaint has no resident account to write to."))
+    return None
+
+
+def model_case_refusal(complaint: Complaint, user: AbstractBaseUser) -> ComplaintError | None:
+    """Agents and project managers write up a closed complaint as a model case, once."""
+    if not user.has_perm("complaints.add_modelcase"):
+        return NotAllowed(_("You may not write model cases."))
+    if complaint.state not in CLOSED_STATES:
+        return WrongState(_("Only a closed complaint can become a model case."))
+    if hasattr(complaint, "model_case"):
+        return WrongState(_("This complaint is already a model case."))
+    return None
+
+
 REFUSALS = {
     Transition.SET_LEVEL: set_level_refusal,
     Transition.HOLD: hold_refusal,
@@ -262,6 +293,8 @@ REFUSALS = {
     Transition.TRANSFER: transfer_refusal,
     "reveal_contact": reveal_contact_refusal,
     Transition.SURVEY: survey_refusal,
+    Transition.MESSAGE: message_refusal,
+    "model_case": model_case_refusal,
 }
 
 
@@ -349,4 +382,61 @@ def new_owner_refusal(complaint: Complaint, new_owner: AbstractBaseUser) -> Inva
             _("The new owner must be active staff of this property who may accept complaints."),
             field="new_owner",
         )
+    return None
+
+
+# Service quality: reply scripts, inspections, corrective actions (issue 16)
+
+
+def script_delete_refusal(script, user: AbstractBaseUser) -> ComplaintError | None:
+    """A script that was used is kept for the messages written with it: retire it."""
+    if not user.has_perm("complaints.delete_replyscript"):
+        return NotAllowed()
+    if script.pk is not None and script.messages.exists():
+        return WrongState(
+            _("This script was used in messages to residents: retire it instead of deleting it.")
+        )
+    return None
+
+
+def script_change_refusal(script, user: AbstractBaseUser) -> ComplaintError | None:
+    """Company-wide scripts are head office's (superusers); a property's, its managers'."""
+    if not user.has_perm("complaints.change_replyscript"):
+        return NotAllowed()
+    if script.property_id is None and not user.is_superuser:
+        return NotAllowed(_("Company-wide scripts are kept by head office."))
+    return None
+
+
+def inspection_score_refusal(inspection, user: AbstractBaseUser) -> ComplaintError | None:
+    if not user.has_perm("complaints.score_inspection"):
+        return NotAllowed(_("Only quality supervisors score inspections."))
+    if inspection.scored_at is not None:
+        return WrongState(_("This inspection is already scored."))
+    return None
+
+
+def corrective_answer_refusal(action, user: AbstractBaseUser) -> ComplaintError | None:
+    """The team leader answers their team's corrective action, once."""
+    if action.leader_id != user.pk and action.team.leader_id != user.pk:
+        return NotAllowed(_("Only the team's leader answers its corrective actions."))
+    if action.state != action.State.OPEN:
+        return WrongState(_("This corrective action is already answered."))
+    return None
+
+
+def corrective_close_refusal(action, user: AbstractBaseUser) -> ComplaintError | None:
+    """A quality supervisor closes a corrective action the leader has answered."""
+    if not user.has_perm("complaints.score_inspection"):
+        return NotAllowed(_("Only quality supervisors close corrective actions."))
+    if action.state != action.State.ANSWERED:
+        return WrongState(_("Only an answered corrective action can be closed."))
+    return None
+
+
+def model_case_change_refusal(case, user: AbstractBaseUser) -> ComplaintError | None:
+    """A case is rewritten by those who may write cases (among the cases they can see:
+    complaints.quality.selectors.model_cases_visible_to)."""
+    if not user.has_perm("complaints.change_modelcase"):
+        return NotAllowed()
     return None

@@ -17,6 +17,7 @@ SCHEDULES = [
     ("Satisfaction survey dispatch", "complaints.tasks.survey_dispatch", 10),
     ("Revisit queue", "complaints.tasks.revisit_queue", 10),
     ("Monthly red/black list and analysis", "complaints.tasks.monthly_snapshot", "0 1 1 * *"),
+    ("Monthly quality inspection draw", "complaints.tasks.inspections_monthly_draw", "0 2 1 * *"),
     ("Photo files of failed requests", "complaints.photos.photo_orphans_delete", "30 3 * * *"),
 ]
 

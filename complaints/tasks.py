@@ -30,6 +30,7 @@ from staff.selectors import service_leader_id_by_property, system_user
 
 __all__ = [
     "auto_confirm",
+    "inspections_monthly_draw",
     "monthly_snapshot",
     "notifications_deliver_task",
     "ownership_guard",
@@ -153,6 +154,16 @@ def monthly_snapshot(*, now: datetime | None = None) -> int:
             q_options={"group": "snapshots"},
         )
     return created
+
+
+def inspections_monthly_draw(*, now: datetime | None = None) -> int:
+    """Draw last month's quality inspection sample of every team (the 1st, 02:00);
+    a team already drawn for the month is left as it is. Returns the draws made."""
+    from complaints.services import inspections_draw
+
+    now = timezone.localtime(now or clock.now())
+    last_month = (now.replace(day=1) - timedelta(days=1)).replace(day=1).date()
+    return inspections_draw(month=last_month, now=now)
 
 
 def snapshots_catch_up(month: str) -> int:

@@ -15,6 +15,7 @@ VIEW_PLACES = [
 ]
 VIEW_STAFF = ["staff.view_team", "staff.view_staffprofile"]
 VIEW_COMPLAINTS = [
+    "complaints.view_modelcase",
     "complaints.view_category",
     "complaints.view_complaint",
     "complaints.view_photo",
@@ -52,6 +53,14 @@ HANDLER = [
     "complaints.handle_complaint",
 ]
 
+# Inspections are seen by supervisors and by the inspected team only
+# (complaints.quality.selectors); leaders answer their team's corrective actions.
+VIEW_OWN_INSPECTIONS = ["complaints.view_inspection", "complaints.view_correctiveaction"]
+
+# The case library: read by all staff (no personal data in it), written by agents and
+# project managers.
+WRITE_CASES = ["complaints.add_modelcase", "complaints.change_modelcase"]
+
 SYSTEM_ROLE = "system"
 """The group of the scheduled jobs' actor (staff.selectors.system_user), not a staff role:
 it files sensor alerts, closes complaints the resident left unconfirmed and ends holds at
@@ -72,9 +81,20 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "complaints.reopen_complaint",
         "complaints.merge_complaint",
         "complaints.view_contact_phone",
+        "complaints.view_replyscript",
+        "complaints.add_complaintmessage",
+        *WRITE_CASES,
     ],
-    Role.HANDLER: HANDLER,
-    Role.TEAM_LEADER: [*HANDLER, VIEW_PROPERTY, *VIEW_STAFF, *VIEW_SLA, *OWNER_ACTIONS],
+    Role.HANDLER: [*HANDLER, *VIEW_OWN_INSPECTIONS],
+    Role.TEAM_LEADER: [
+        *HANDLER,
+        VIEW_PROPERTY,
+        *VIEW_STAFF,
+        *VIEW_SLA,
+        *OWNER_ACTIONS,
+        *VIEW_OWN_INSPECTIONS,
+        "complaints.change_correctiveaction",
+    ],
     Role.PROJECT_MANAGER: [
         *VIEW_PLACES,
         *VIEW_STAFF,
@@ -123,6 +143,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "complaints.add_boardtoken",
         "complaints.change_boardtoken",
         "complaints.view_categorykeyword",
+        "complaints.view_replyscript",
+        "complaints.add_replyscript",
+        "complaints.change_replyscript",
+        "complaints.delete_replyscript",
+        "complaints.add_complaintmessage",
+        *WRITE_CASES,
         "axes.view_accessattempt",
         "axes.delete_accessattempt",
     ],
@@ -133,6 +159,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         VIEW_PROPERTY,
         *VIEW_SLA,
         "complaints.view_monthlysnapshot",
+        *VIEW_OWN_INSPECTIONS,
+        "complaints.change_inspection",
+        "complaints.score_inspection",
+        "complaints.change_correctiveaction",
     ],
     SYSTEM_ROLE: [
         VIEW_PROPERTY,

@@ -1,12 +1,13 @@
 """The complaints app in the Django admin: the staff workspace (`complaint`, with its
 `actions`, `views`, `intake`, `bulk`, `filters`, `inlines`, `status` and `forms`), what HQ
 sets up (`setup`), read-only records (`records`), the properties' webhooks (`webhooks`),
+service quality (`quality`: reply scripts, inspections, corrective actions),
 the personal-data pages (`complaints.privacy`) and the report pages
 (`complaints.reports.admin`)."""
 
 from django.contrib import admin
 
-from complaints.admin import board, intake_rules, iot, records, setup, webhooks
+from complaints.admin import board, intake_rules, iot, quality, records, setup, webhooks
 from complaints.admin.complaint import ComplaintAdmin
 from complaints.models import Complaint, PersonalDataAccess
 from complaints.privacy import resident_admin
@@ -21,6 +22,7 @@ __all__ = [
     "board",
     "intake_rules",
     "iot",
+    "quality",
     "records",
     "reports_admin",
     "resident_admin",

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from complaints import permissions, services
 from complaints.admin import forms
+from complaints.admin.quality import CaseForm, MessageForm
 from complaints.models import Complaint
 
 
@@ -142,6 +143,33 @@ ACTIONS = {
             forms.TransferForm,
             lambda c, u, d: services.complaint_transfer_ownership(
                 complaint_id=c.pk, actor=u, new_owner=d["new_owner"], reason=_reason(d)
+            ),
+        ),
+        Action(
+            "message",
+            gettext_lazy("Write to the resident"),
+            MessageForm,
+            lambda c, u, d: services.complaint_message_send(
+                complaint_id=c.pk,
+                actor=u,
+                body=d["body"],
+                script=d["script"],
+                language=d["language"],
+            ),
+            # A message does not depend on the state the page showed.
+            checks_expected_state=True,
+        ),
+        Action(
+            "model_case",
+            gettext_lazy("Mark as a model case"),
+            CaseForm,
+            lambda c, u, d: services.model_case_write(
+                complaint_id=c.pk,
+                actor=u,
+                title=d["title"],
+                what_happened=d["what_happened"],
+                what_fixed_it=d["what_fixed_it"],
+                what_to_avoid=d["what_to_avoid"],
             ),
         ),
     ]

@@ -35,6 +35,15 @@ from complaints.models.photo import (
     thumbnail_upload_to,
 )
 from complaints.models.privacy import PersonalDataAccess
+from complaints.models.quality import (
+    SCRIPT_PLACEHOLDERS,
+    ComplaintMessage,
+    CorrectiveAction,
+    Inspection,
+    InspectionDraw,
+    ModelCase,
+    ReplyScript,
+)
 from complaints.models.repeat import RepeatMember
 from complaints.models.sla import (
     Breach,
@@ -78,6 +87,7 @@ __all__ = [
     "REFERENCE_PATTERN",
     "REFERENCE_PREFIX",
     "RESIDENT_REOPEN_WINDOW",
+    "SCRIPT_PLACEHOLDERS",
     "TRANSITION_EVENTS",
     "BoardToken",
     "Breach",
@@ -85,13 +95,18 @@ __all__ = [
     "CategoryKeyword",
     "Channel",
     "Complaint",
+    "ComplaintMessage",
+    "CorrectiveAction",
     "Deadline",
     "Device",
     "DeviceAlert",
     "EmergencyPhrase",
     "Hold",
+    "Inspection",
+    "InspectionDraw",
     "IntakeSuggestion",
     "Level",
+    "ModelCase",
     "MonthlySnapshot",
     "Notification",
     "PersonalDataAccess",
@@ -99,6 +114,7 @@ __all__ = [
     "PhraseLanguage",
     "PropertySlaOverride",
     "RepeatMember",
+    "ReplyScript",
     "SlaPolicy",
     "State",
     "Survey",

@@ -30,6 +30,8 @@ class Notification(models.Model):
         SURVEY = "survey", _("Satisfaction survey")
         REVISIT_DUE = "revisit_due", _("Revisit due")
         REOPENED = "reopened", _("Reopened")
+        MESSAGE = "message", _("Message from customer service")
+        CORRECTIVE_ACTION = "corrective_action", _("Corrective action")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

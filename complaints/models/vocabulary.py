@@ -54,6 +54,7 @@ class Transition(models.TextChoices):
     RESUME = "resume", _("resume")
     ON_SITE = "on_site", _("record arrival on site")
     SURVEY = "survey", _("rate the service")
+    MESSAGE = "message", _("write to the resident")
 
 
 class Level(models.IntegerChoices):

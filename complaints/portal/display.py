@@ -213,6 +213,13 @@ def _entry_for(row, resident_user_id: int | None) -> TimelineEntry | None:
             _("Handled together with %(reference)s") % {"reference": reference},
             _("Someone reported the same problem; both are handled as one."),
         )
+    if transition == Transition.MESSAGE:
+        # The message as sent (complaint_message_send keeps its text as the reason).
+        return TimelineEntry(
+            row.history_date,
+            _("Message from %(name)s") % {"name": actor},
+            row.history_change_reason or "",
+        )
     if transition == Transition.TRANSFER:
         owner = user_display_name(row.owner) if row.owner_id and row.owner else ""
         return TimelineEntry(row.history_date, _("Now looked after by %(name)s") % {"name": owner})

@@ -25,7 +25,7 @@ from django.db.models import (
 from django.db.models.functions import Lag
 
 from buildings.models import Property
-from complaints.models import Breach, Complaint, Level, Survey
+from complaints.models import Breach, Complaint, Inspection, Level, Survey
 from complaints.repeats import REPEAT_PROBLEM_COUNT, REPEAT_WINDOW, repeat_members_tagged
 from complaints.reports.months import month_bounds
 
@@ -42,6 +42,9 @@ RULES = {
     "repeat_count": REPEAT_PROBLEM_COUNT,
     "repeat_days": REPEAT_WINDOW.days,
     "trend_months": TREND_MONTHS,
+    # Issue 16: a team with a failed quality inspection scored in the month ranks below
+    # every team without one (`rank`). Snapshots published before it lack the key.
+    "failed_inspection_below": True,
 }
 
 
@@ -101,10 +104,17 @@ def with_figures(counts: dict) -> dict:
 
 
 def rank(entries: list[dict]) -> None:
-    """Set rank and mark (red, black or "") on entries that have a score."""
+    """Set rank and mark (red, black or "") on entries that have a score. An entry with
+    a failed quality inspection in the month (teams only) comes after every entry
+    without one, whatever its score; among themselves they rank as the others do."""
     ranked = sorted(
         (entry for entry in entries if entry["score"] is not None),
-        key=lambda entry: (-entry["score"], -entry["closed"], entry["name"]),
+        key=lambda entry: (
+            bool(entry.get("inspections_failed")),
+            -entry["score"],
+            -entry["closed"],
+            entry["name"],
+        ),
     )
     size = min(LIST_SIZE, len(ranked) // 2)
     for position, entry in enumerate(ranked):
@@ -200,6 +210,35 @@ def survey_rows(closed: ClosedMonth, *, group_by: list[str]) -> list[dict]:
     if not group_by:
         return [surveys.aggregate(**aggregates)]
     return list(surveys.values(*group_by).annotate(**aggregates))
+
+
+def inspection_figures(*, property_id: int, start: datetime, end: datetime) -> dict[int, dict]:
+    """The quality inspections scored in [start, end) per team (those of the previous
+    month's complaints, drawn on the 1st): how many, how many failed, the mean of their
+    three scores (0–100)."""
+    rows = (
+        Inspection.objects.filter(
+            team__property_id=property_id, scored_at__gte=start, scored_at__lt=end
+        )
+        .order_by()
+        .values("team_id")
+        .annotate(
+            count=Count("pk"),
+            failed=Count("pk", filter=Q(passed=False)),
+            points=Sum(F("response_time_score") + F("handling_score") + F("communication_score")),
+        )
+    )
+    return {
+        row["team_id"]: {
+            "inspections": row["count"],
+            "inspections_failed": row["failed"],
+            "inspection_mean": row["points"] / (3 * row["count"]),
+        }
+        for row in rows
+    }
+
+
+NO_INSPECTIONS = {"inspections": 0, "inspections_failed": 0, "inspection_mean": None}
 
 
 def overdue_streaks(*, property_id: int, start: datetime, end: datetime) -> dict[int, list]:

@@ -9,12 +9,14 @@ from django.db.models import Q
 from complaints import clock
 from complaints.models import MonthlySnapshot
 from complaints.reports.figures import (
+    NO_INSPECTIONS,
     RULES,
     ClosedMonth,
     add_row,
     analytic,
     blank_counts,
     counted_rows,
+    inspection_figures,
     overdue_streaks,
     property_info,
     rank,
@@ -33,6 +35,7 @@ def red_black_compute(*, property_id: int, month: date) -> dict:
     rows = counted_rows(closed, group_by=["team_id", "owner_id", "level"])
     surveys = survey_rows(closed, group_by=["complaint__team_id", "complaint__owner_id"])
     streaks = overdue_streaks(property_id=property_id, start=closed.start, end=closed.end)
+    inspections = inspection_figures(property_id=property_id, start=closed.start, end=closed.end)
 
     total = blank_counts()
     by_team: dict[int | None, dict] = defaultdict(blank_counts)
@@ -68,6 +71,7 @@ def red_black_compute(*, property_id: int, month: date) -> dict:
                 "name": team.name,
                 "leader": user_display_name(team.leader) if team.leader else "",
                 **with_figures(by_team.get(team.pk) or blank_counts()),
+                **inspections.get(team.pk, NO_INSPECTIONS),
                 "talk": streaks.get(team.pk, []),
             }
         )

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.urls import reverse
-from django.utils.translation import get_language, pgettext
+from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 
 from complaints import clock
@@ -98,6 +98,17 @@ def _mark_label(mark: str) -> str:
     return {"red": _("Red"), "black": _("Black")}.get(mark, "")
 
 
+def _team_list_label(entry: dict) -> str:
+    """The team's list, and its failed inspections (which put it below the others)."""
+    failed = entry.get("inspections_failed")
+    if not failed:
+        return _mark_label(entry["mark"])
+    note = ngettext("%(count)d failed inspection", "%(count)d failed inspections", failed) % {
+        "count": failed
+    }
+    return " · ".join(part for part in (_mark_label(entry["mark"]), note) if part)
+
+
 def _measure_columns() -> list[Column]:
     by_level = [
         Column(_("On time, level %(level)s (%%)") % {"level": Level(level).name}, "pct")
@@ -141,6 +152,7 @@ def red_black_tables(data: dict) -> list[Table]:
             Column(_("Team")),
             Column(_("Leader")),
             *_measure_columns(),
+            Column(_("Inspection mean"), "dec"),
             Column(_("Talk with the leader (约谈)"), "links"),
         ],
     )
@@ -149,10 +161,12 @@ def red_black_tables(data: dict) -> list[Table]:
         teams.add(
             [
                 entry["rank"],
-                _mark_label(entry["mark"]),
+                _team_list_label(entry),
                 entry["name"],
                 entry["leader"],
                 *_measures(entry),
+                # Absent from lists published before inspections counted: left blank.
+                dec(entry.get("inspection_mean")),
                 links,
             ],
             entry["mark"],

@@ -53,6 +53,19 @@ def rules_text(kind: str, rules: dict) -> list[str]:
             )
             % {"months": rules["trend_months"]},
         ]
+    inspections = []
+    if rules.get("failed_inspection_below"):
+        inspections = [
+            _(
+                "Quality inspection (质检抽查): the team's inspections scored in the month "
+                "(a sample of its complaints closed the month before), their number and "
+                "the mean of their three scores (response time kept, handling quality, "
+                "resident communication; 0–100). A team with a failed inspection (below "
+                "the pass mark) ranks below every team without one, whatever its score; "
+                "such teams rank among themselves as above. Inspections do not change "
+                "the score itself, nor the owners' ranking."
+            )
+        ]
     return [
         *common,
         _(
@@ -68,6 +81,7 @@ def rules_text(kind: str, rules: dict) -> list[str]:
             "%(double)d ranked, each list takes at most half of them (rounded down)."
         )
         % {"size": rules["list_size"], "double": 2 * rules["list_size"]},
+        *inspections,
         _(
             "Talk with the team leader (约谈): the team's complaints closed in the month (as "
             "for every figure above) are put in the order of their resolve deadline; "

@@ -24,6 +24,15 @@ from complaints.services.iot import (
     device_token_revoke,
 )
 from complaints.services.notify import notification_mark_read
+from complaints.services.quality import (
+    complaint_message_send,
+    corrective_action_answer,
+    corrective_action_close,
+    inspection_score,
+    inspections_draw,
+    model_case_change,
+    model_case_write,
+)
 from complaints.services.surveys import survey_submit
 from complaints.services.transitions import (
     complaint_accept,
@@ -50,6 +59,7 @@ __all__ = [
     "complaint_hold",
     "complaint_mark_on_site",
     "complaint_merge",
+    "complaint_message_send",
     "complaint_reopen",
     "complaint_resume",
     "complaint_reveal_contact",
@@ -58,12 +68,18 @@ __all__ = [
     "complaint_take_in",
     "complaint_transfer_ownership",
     "complaint_withdraw",
+    "corrective_action_answer",
+    "corrective_action_close",
     "device_alert_receive",
     "device_change",
     "device_create",
     "device_token_issue",
     "device_token_revoke",
     "hold_end",
+    "inspection_score",
+    "inspections_draw",
+    "model_case_change",
+    "model_case_write",
     "notification_mark_read",
     "settings_duration",
     "survey_submit",

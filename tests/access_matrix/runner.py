@@ -27,11 +27,17 @@ from complaints.models import (
     Category,
     CategoryKeyword,
     Complaint,
+    ComplaintMessage,
+    CorrectiveAction,
     EmergencyPhrase,
     Hold,
+    Inspection,
+    InspectionDraw,
+    ModelCase,
     MonthlySnapshot,
     Photo,
     PropertySlaOverride,
+    ReplyScript,
     SlaPolicy,
     Survey,
     Webhook,
@@ -98,6 +104,12 @@ TABLES = {
     "EmergencyPhrase": (EmergencyPhrase, None),
     "CategoryKeyword": (CategoryKeyword, None),
     "BoardToken": (BoardToken, ["last_used_at"]),
+    "ReplyScript": (ReplyScript, None),
+    "ComplaintMessage": (ComplaintMessage, None),
+    "InspectionDraw": (InspectionDraw, None),
+    "Inspection": (Inspection, None),
+    "CorrectiveAction": (CorrectiveAction, None),
+    "ModelCase": (ModelCase, None),
     "User": (User, ["last_login"]),
     "Group": (Group, None),
     "Schedule": (Schedule, None),
@@ -106,7 +118,19 @@ if apps.is_installed("axes"):
     from axes.models import AccessAttempt
 
     TABLES["AccessAttempt"] = (AccessAttempt, None)
-HISTORIES = [Property, Team, StaffProfile, Complaint, SlaPolicy, PropertySlaOverride, Webhook]
+HISTORIES = [
+    Property,
+    Team,
+    StaffProfile,
+    Complaint,
+    SlaPolicy,
+    PropertySlaOverride,
+    Webhook,
+    ReplyScript,
+    Inspection,
+    CorrectiveAction,
+    ModelCase,
+]
 
 
 def _names(table: str) -> list[str]:
@@ -201,8 +225,12 @@ def properties_of(table: str, pk, snap: dict) -> set:
         }
     if table == "Complaint":
         return complaint(pk)
-    if table in ("Photo", "Hold", "Breach", "Survey"):
+    if table in ("Photo", "Hold", "Breach", "Survey", "ComplaintMessage", "ModelCase"):
         return complaint(value(snap, table, pk, "complaint_id"))
+    if table == "ReplyScript":
+        return {value(snap, table, pk, "property_id") or "global"}
+    if table in ("InspectionDraw", "Inspection", "CorrectiveAction"):
+        return team(value(snap, table, pk, "team_id"))
     if table in ("StaffProfile", "StaffProfile.properties"):
         return profile(pk)
     if table in ("Webhook", "Webhook.properties"):

@@ -13,7 +13,8 @@ and issue 10, independently of `staff.roles`:
 - staff see only their properties, handlers only their team's complaints and those
   assigned to them (every page, export, photo and history alike);
 - residents use only the portal and see only their own complaints;
-- the supervisor reads (reports too) and writes nothing;
+- the supervisor reads (reports too) and writes nothing but quality inspections (scores,
+  closing answered corrective actions: issue 16);
 - history pages are read-only; the per-version "revert" page is not reachable;
 - nobody changes their own staff profile's role or properties; a foreign-key or
   many-to-many choice outside the user's scope is a validation error;
@@ -25,6 +26,7 @@ and issue 10, independently of `staff.roles`:
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.apps import apps
 from django.contrib import admin
@@ -197,7 +199,8 @@ class Body:
     label: str
     data: dict
     kind: str = "in"  # in: valid, in scope; out: a choice outside scope; own: own scope/role;
-    # maybe: in scope, but who may do it is not settled by the SPEC (any answer, in scope)
+    # maybe: in scope, but who may do it is not settled by the SPEC (any answer, in scope);
+    # denied: in scope and a role that may change the model, but not this row (403 or error)
 
 
 @dataclass
@@ -316,6 +319,7 @@ def body_expect(body: Body) -> E.Expect:
         "out": E.INVALID,
         "own": E.OWN_SCOPE,
         "maybe": E.ANY_WRITE,
+        "denied": E.DENIED,
     }[body.kind]
 
 
@@ -898,6 +902,80 @@ def board_change(ctx, key):
     return [Body("renamed", {"name": "Renamed TV"})]
 
 
+def _script_data(ctx, prop, **changes):
+    return {
+        "title": "Apology",
+        "situation": "delay",
+        "category": "",
+        "property": ctx.prop_pk(prop) if prop else "",
+        "text_zh_hans": "非常抱歉，{resident}。",
+        "text_en": "We are very sorry, {resident}.",
+        "is_active": "on",
+        **changes,
+    }
+
+
+def script_add(ctx):
+    return [
+        Body("for own property", _script_data(ctx, ctx.home)),
+        Body("for the other property", _script_data(ctx, ctx.away), "out"),
+        Body("company-wide (head office's)", _script_data(ctx, None), "out"),
+    ]
+
+
+def script_change(ctx, key):
+    s = ctx.obj(key)
+    if s.property_id is None:
+        return [Body("company-wide, retired", _script_data(ctx, None, is_active=""), "denied")]
+    own = ctx.world.objects[f"property-of:{key}"]
+    return [
+        Body("retired", _script_data(ctx, own, title=s.title, is_active="")),
+        Body("moved to the other property", _script_data(ctx, ctx.away, title=s.title), "out"),
+    ]
+
+
+def script_scope(ctx: Ctx, key: str) -> bool:
+    """Company-wide scripts: all staff; a property's: its staff."""
+    if ctx.obj(key).property_id is None:
+        return ctx.is_staff
+    return by_property(ctx, key)
+
+
+def inspection_scope(ctx: Ctx, key: str) -> bool:
+    """Issue 16: supervisors of the property, and the inspected team (members, leader)."""
+    if ctx.role == SUPERVISOR:
+        return by_property(ctx, key)
+    if ctx.role not in (HANDLER, LEADER):
+        return False
+    team = ctx.obj(key).team
+    return ctx.account.staff_profile.team_id == team.pk or team.leader_id == ctx.account.pk
+
+
+def inspection_change(ctx, key):
+    scores = {"response_time_score": 90, "handling_score": 90, "communication_score": 90}
+    return [Body("scored", {**scores, "findings": "Good"})]
+
+
+def corrective_action_change(ctx, key):
+    answer = {"accountability": "Chen", "correction": "Rota", "training": "Friday"}
+    return [Body("answered", answer)]
+
+
+CASE_TEXT = {
+    "title": "Seal replaced",
+    "what_happened": "Water under the sink",
+    "what_fixed_it": "A new seal",
+    "what_to_avoid": "Waiting for parts",
+}
+
+
+def case_change(ctx, key):
+    return [
+        Body("rewritten", CASE_TEXT),
+        Body("with a phone number", {**CASE_TEXT, "what_happened": "Call 138 1111 0001"}, "out"),
+    ]
+
+
 def complaint_keys(*keys):
     return lambda ctx: [f"complaint:{k}" for k in keys]
 
@@ -1106,6 +1184,50 @@ MODELS = [
         lookup={"url__startswith": "zzzz"},
         bulk={"action": "rotate_secret", "apply": "1"},
     ),
+    # Issue 16: reply scripts are company-wide (head office's, read-only to project
+    # managers) or a property's (its project managers'); every script of the world was
+    # used, so none may be deleted, only retired.
+    Model(
+        "complaints.replyscript",
+        view=frozenset({AGENT, PM}),
+        add=frozenset({PM}),
+        change=frozenset({PM}),
+        objects=keys("script:X", "script:Y", "script:HQ"),
+        visible=script_scope,
+        add_bodies=script_add,
+        change_bodies=script_change,
+        lookup={"text_en__startswith": "zzzz"},
+    ),
+    # Inspections: supervisors score them; the inspected team reads them. The world's
+    # corrective actions are open: their leader answers, a supervisor closes only an
+    # answered one (tests/quality), so here only the leader may change them.
+    Model(
+        "complaints.inspection",
+        view=frozenset({HANDLER, LEADER, SUPERVISOR}),
+        change=frozenset({SUPERVISOR}),
+        objects=keys("inspection:1", "inspection:2", "inspection:Y"),
+        visible=inspection_scope,
+        change_bodies=inspection_change,
+        lookup={"findings__startswith": "zzzz"},
+    ),
+    Model(
+        "complaints.correctiveaction",
+        view=frozenset({HANDLER, LEADER, SUPERVISOR}),
+        change=frozenset({LEADER}),
+        objects=keys("action:1", "action:2", "action:Y"),
+        visible=inspection_scope,
+        change_bodies=corrective_action_change,
+        lookup={"training__startswith": "zzzz"},
+    ),
+    Model(
+        "complaints.modelcase",
+        view=ALL_STAFF,
+        change=frozenset({AGENT, PM}),
+        objects=keys("case:X", "case:Y"),
+        visible=by_property,
+        change_bodies=case_change,
+        lookup={"what_happened__startswith": "zzzz"},
+    ),
     Model(
         "complaints.webhookdelivery",
         view=frozenset({PM}),
@@ -1207,6 +1329,8 @@ ACTIONS = [
     "resume",
     "on_site",
     "transfer",
+    "message",
+    "model_case",
 ]
 
 
@@ -1235,6 +1359,8 @@ def action_data(ctx: Ctx, c: Complaint, action: str) -> dict:
             ].pk,
             "reason": "On leave.",
         },
+        "message": {"body": "We are on it.", "language": "en", "script": ""},
+        "model_case": CASE_TEXT,
     }[action]
     return {"expected_state": c.state, **data}
 
@@ -2354,6 +2480,7 @@ def world_extras(world: World) -> None:
     o["group:agent"] = Group.objects.get(name=Role.AGENT)
     _webhooks(world)
     _intake_rules(world)
+    _quality(world)
     if _registered("axes.accessattempt"):
         from axes.models import AccessAttempt
 
@@ -2445,3 +2572,69 @@ def _intake_rules(world: World) -> None:
     o["token:revoked"] = board_token_create(actor=world.users["project_manager"], board=old)
     board_token_revoke(actor=world.users["project_manager"], board_id=old.pk)
     o["keyword:1"] = CategoryKeyword.objects.order_by("pk").first()
+
+
+def _quality(world: World) -> None:
+    """A reply script of each property and a company-wide one, each used in a message;
+    an inspection of team 1 (its closed complaint), team 2 and Y's team, each failed
+    with an open corrective action; a model case of each property."""
+    from complaints.models import (
+        ComplaintMessage,
+        CorrectiveAction,
+        Inspection,
+        InspectionDraw,
+        ModelCase,
+        ReplyScript,
+    )
+
+    o = world.objects
+    for key, prop, complaint_key in (("X", "X", "A1"), ("Y", "Y", "Y"), ("HQ", None, "A1")):
+        script = ReplyScript.objects.create(
+            title=f"Sorry {world.mark('staff', prop) if prop else 'HQ'}",
+            situation=ReplyScript.Situation.DELAY,
+            property=world.props[prop] if prop else None,
+            text_zh_hans="{resident}您好，非常抱歉。",
+            text_en="Dear {resident}, we are very sorry.",
+        )
+        complaint = world.complaints[complaint_key]
+        ComplaintMessage.objects.create(
+            complaint=complaint,
+            script=script,
+            body="We are very sorry.",
+            sent_by=complaint.owner,
+        )
+        o[f"script:{key}"] = script
+        if prop:
+            o[f"property-of:script:{key}"] = prop
+    for key, complaint_key, prop in (("1", "AC", "X"), ("2", "A2", "X"), ("Y", "Y", "Y")):
+        complaint = world.complaints[complaint_key]
+        team = o[f"team:{key}"]
+        draw = InspectionDraw.objects.create(
+            team=team,
+            month=PUBLISHED_MONTH,
+            seed="matrix",
+            rate_percent=5,
+            minimum=3,
+            population=[complaint.pk],
+            sample=[complaint.pk],
+        )
+        inspection = Inspection.objects.create(
+            draw=draw, complaint=complaint, team=team, month=PUBLISHED_MONTH
+        )
+        o[f"inspection:{key}"] = inspection
+        o[f"action:{key}"] = CorrectiveAction.objects.create(
+            inspection=inspection,
+            team=team,
+            leader=team.leader,
+            due_at=inspection.draw.drawn_at + timedelta(days=7),
+        )
+        o[f"property-of:inspection:{key}"] = o[f"property-of:action:{key}"] = prop
+    for key, complaint_key in (("X", "AC"), ("Y", "Y")):
+        complaint = world.complaints[complaint_key]
+        o[f"case:{key}"] = ModelCase.objects.create(
+            complaint=complaint,
+            category=complaint.category,
+            written_by=complaint.owner,
+            **CASE_TEXT,
+        )
+        o[f"property-of:case:{key}"] = key

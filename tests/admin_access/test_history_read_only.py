@@ -8,7 +8,18 @@ from django.urls import NoReverseMatch, reverse
 from factories import PropertyFactory
 from simple_history.admin import SimpleHistoryAdmin
 
-from complaints.models import Complaint, PropertySlaOverride, SlaPolicy, State, Webhook
+from complaints.models import (
+    Complaint,
+    CorrectiveAction,
+    Inspection,
+    InspectionDraw,
+    ModelCase,
+    PropertySlaOverride,
+    ReplyScript,
+    SlaPolicy,
+    State,
+    Webhook,
+)
 from staff.models import StaffProfile
 
 ROLES = ["agent", "handler", "team_leader", "project_manager", "supervisor", "other_agent"]
@@ -25,7 +36,7 @@ def history_admins():
 def test_every_model_with_history_has_a_history_admin():
     """Every model that keeps history shows it in the admin (so the checks below cover
     them all): properties, teams, staff profiles, complaints, both SLA tables, IoT
-    devices and webhooks."""
+    devices, webhooks, reply scripts, inspections, corrective actions and model cases."""
     labels = {model_admin.opts.label_lower for model_admin in history_admins()}
 
     assert labels == {
@@ -37,6 +48,10 @@ def test_every_model_with_history_has_a_history_admin():
         "complaints.propertyslaoverride",
         "complaints.device",
         "complaints.webhook",
+        "complaints.replyscript",
+        "complaints.inspection",
+        "complaints.correctiveaction",
+        "complaints.modelcase",
     }
 
 
@@ -74,8 +89,45 @@ def targets(request, now, walk, prop, other_prop, engineering):
     webhook.properties.set([prop])
     webhook.name = "ERP (renamed)"
     webhook.save()
+    script = ReplyScript.objects.create(
+        title="Sorry", situation="delay", property=prop, text_zh_hans="抱歉", text_en="Sorry"
+    )
+    script.title = "Sorry (renamed)"
+    script.save()
+    draw = InspectionDraw.objects.create(
+        team=engineering,
+        month=now.date().replace(day=1),
+        seed="s",
+        rate_percent=5,
+        minimum=3,
+        population=[complaint.pk],
+        sample=[complaint.pk],
+    )
+    inspection = Inspection.objects.create(
+        draw=draw, complaint=complaint, team=engineering, month=draw.month
+    )
+    inspection.findings = "Late call-back"
+    inspection.save()
+    action = CorrectiveAction.objects.create(inspection=inspection, team=engineering, due_at=now)
+    action.training = "Friday"
+    action.save()
+    case = ModelCase.objects.create(
+        complaint=complaint,
+        category=complaint.category,
+        title="Seal",
+        what_happened="Leak",
+        what_fixed_it="New seal",
+        what_to_avoid="Delay",
+        written_by=complaint.owner,
+    )
+    case.title = "Seal (renamed)"
+    case.save()
     profiles = [request.getfixturevalue(role).staff_profile for role in ROLES]
     return [
+        case,
+        script,
+        inspection,
+        action,
         complaint,
         override,
         engineering,

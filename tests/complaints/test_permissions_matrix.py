@@ -74,6 +74,13 @@ EXPECTED = {
     ("closed", "reopen"): {MANAGER, RESIDENT},
     ("closed", "survey"): {RESIDENT},
     ("closed", "transfer"): {MANAGER},
+    # Issue 16: writing to the resident is the owner's (or an overrider's) once accepted;
+    # a closed complaint becomes a model case by an agent or a project manager.
+    **{
+        (scenario, "message"): {OWNER, AGENT, MANAGER} if scenario == "new" else {OWNER, MANAGER}
+        for scenario in ("new", "accepted", "classified", "held", "dispatched", "handled", "closed")
+    },
+    ("closed", "model_case"): {OWNER, AGENT, MANAGER},
 }
 SCENARIO_STATES = {
     "new": State.NEW,
@@ -173,6 +180,17 @@ def _run(action: str, complaint, actor, *, world, resident, engineering, now):
             services.complaint_revisit(complaint_id=pk, actor=actor, note="Satisfied.")
         case "survey":
             services.survey_submit(complaint_id=pk, actor=actor, solved=90, speed=90, attitude=90)
+        case "message":
+            services.complaint_message_send(complaint_id=pk, actor=actor, body="We are on it.")
+        case "model_case":
+            services.model_case_write(
+                complaint_id=pk,
+                actor=actor,
+                title="Door bell",
+                what_happened="It stopped ringing.",
+                what_fixed_it="New battery.",
+                what_to_avoid="A second visit.",
+            )
         case _:
             raise AssertionError(action)
 

@@ -114,11 +114,14 @@ def test_each_role_holds_exactly_its_declared_permissions():
 
 def test_supervisor_only_reads():
     """Supervisors read places, staff and complaints: view_* permissions only, and not the
-    full phone numbers."""
+    full phone numbers — except scoring quality inspections and closing their corrective
+    actions (issue 16)."""
     perms = codenames(Role.SUPERVISOR)
+    inspecting = {"change_inspection", "score_inspection", "change_correctiveaction"}
 
     assert {"view_complaint", "view_photo", "view_property", "view_team"} <= perms
-    assert all(codename.startswith("view_") for codename in perms)
+    assert inspecting <= perms
+    assert all(codename.startswith("view_") for codename in perms - inspecting)
     assert "view_contact_phone" not in perms
 
 

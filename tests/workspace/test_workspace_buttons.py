@@ -14,22 +14,28 @@ ALL_ACTIONS = list(ACTIONS)
 
 # (state the agent walked it to, role looking at it, the buttons that role gets)
 BUTTONS = [
-    (State.NEW, "agent", {"accept", "merge"}),
-    (State.NEW, "agent2", {"accept", "merge"}),
+    # Issue 16: "message" (write to the resident) is the owner's or an overrider's once
+    # accepted; "model_case" marks a closed complaint as a model case.
+    (State.NEW, "agent", {"accept", "merge", "message"}),
+    (State.NEW, "agent2", {"accept", "merge", "message"}),
     (State.NEW, "team_leader", {"accept"}),
-    (State.NEW, "project_manager", {"accept", "merge"}),
+    (State.NEW, "project_manager", {"accept", "merge", "message"}),
     (State.NEW, "supervisor", set()),
-    (State.ACCEPTED, "agent", {"classify", "merge"}),
+    (State.ACCEPTED, "agent", {"classify", "merge", "message"}),
     (State.ACCEPTED, "agent2", set()),
     (State.ACCEPTED, "team_leader", set()),
-    (State.ACCEPTED, "project_manager", {"classify", "merge", "transfer"}),
+    (State.ACCEPTED, "project_manager", {"classify", "merge", "transfer", "message"}),
     (State.ACCEPTED, "supervisor", set()),
-    (State.CLASSIFIED, "agent", {"dispatch", "set_level", "hold"}),
+    (State.CLASSIFIED, "agent", {"dispatch", "set_level", "hold", "message"}),
     (State.CLASSIFIED, "agent2", set()),
     (State.CLASSIFIED, "team_leader", set()),
-    (State.CLASSIFIED, "project_manager", {"dispatch", "set_level", "hold", "transfer"}),
+    (
+        State.CLASSIFIED,
+        "project_manager",
+        {"dispatch", "set_level", "hold", "transfer", "message"},
+    ),
     (State.CLASSIFIED, "supervisor", set()),
-    (State.DISPATCHED, "agent", {"dispatch", "set_level", "hold"}),
+    (State.DISPATCHED, "agent", {"dispatch", "set_level", "hold", "message"}),
     (State.DISPATCHED, "agent2", set()),
     (State.DISPATCHED, "handler", {"handle", "on_site"}),
     (State.DISPATCHED, "team_leader", {"handle", "on_site"}),
@@ -37,25 +43,33 @@ BUTTONS = [
     (
         State.DISPATCHED,
         "project_manager",
-        {"dispatch", "handle", "set_level", "hold", "on_site", "transfer"},
+        {"dispatch", "handle", "set_level", "hold", "on_site", "transfer", "message"},
     ),
     (State.DISPATCHED, "supervisor", set()),
     # Staff reopen a closed complaint by its revisit; only a project manager overrides.
-    (State.HANDLED, "agent", {"close"}),
+    (State.HANDLED, "agent", {"close", "message"}),
     (State.HANDLED, "agent2", set()),
     (State.HANDLED, "handler", set()),
     (State.HANDLED, "team_leader", set()),
-    (State.HANDLED, "project_manager", {"close", "reopen", "transfer"}),
+    (State.HANDLED, "project_manager", {"close", "reopen", "transfer", "message"}),
     (State.HANDLED, "supervisor", set()),
-    (State.CLOSED, "agent", {"revisit"}),
+    (State.CLOSED, "agent", {"revisit", "message", "model_case"}),
     (State.CLOSED, "handler", set()),
-    (State.CLOSED, "project_manager", {"revisit", "reopen", "transfer"}),
+    (
+        State.CLOSED,
+        "project_manager",
+        {"revisit", "reopen", "transfer", "message", "model_case"},
+    ),
     (State.CLOSED, "supervisor", set()),
-    (State.REVISITED, "agent", set()),
-    (State.REVISITED, "project_manager", {"reopen", "transfer"}),
-    (State.REOPENED, "agent", {"dispatch", "set_level", "hold"}),
+    (State.REVISITED, "agent", {"message", "model_case"}),
+    (State.REVISITED, "project_manager", {"reopen", "transfer", "message", "model_case"}),
+    (State.REOPENED, "agent", {"dispatch", "set_level", "hold", "message"}),
     (State.REOPENED, "handler", set()),
-    (State.REOPENED, "project_manager", {"dispatch", "set_level", "hold", "transfer"}),
+    (
+        State.REOPENED,
+        "project_manager",
+        {"dispatch", "set_level", "hold", "transfer", "message"},
+    ),
     (State.WITHDRAWN, "agent", set()),
     (State.WITHDRAWN, "project_manager", set()),
     (State.MERGED, "agent", set()),
@@ -102,7 +116,12 @@ def test_hold_button_becomes_resume_while_on_hold(client, action_case, agent):
     complaint, _data = action_case("resume")
     client.force_login(agent)
 
-    assert buttons(client.get(change_url(complaint))) == {"dispatch", "set_level", "resume"}
+    assert buttons(client.get(change_url(complaint))) == {
+        "dispatch",
+        "set_level",
+        "resume",
+        "message",
+    }
 
 
 @pytest.mark.parametrize("action", ALL_ACTIONS)
