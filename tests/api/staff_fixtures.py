@@ -114,6 +114,8 @@ ACTION_STATES = {
     "resume": State.CLASSIFIED,
     "on_site": State.DISPATCHED,
     "transfer": State.ACCEPTED,
+    "message": State.DISPATCHED,
+    "model_case": State.CLOSED,
 }
 
 
@@ -138,6 +140,13 @@ def action_case(now, in_state, agent, agent2, handler, engineering, category):
             "resume": {},
             "on_site": {},
             "transfer": {"new_owner": agent2.pk, "reason": "Na Li is on leave."},
+            "message": {"body": "The plumber comes at 3 pm.", "language": "en"},
+            "model_case": {
+                "title": "Sink seal",
+                "what_happened": "Water under the sink.",
+                "what_fixed_it": "A new seal.",
+                "what_to_avoid": "Waiting for parts.",
+            },
         }[action]
         if action == "merge":
             original = in_state(State.ACCEPTED)

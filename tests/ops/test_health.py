@@ -13,7 +13,7 @@ from complaints.health import SWEEP
 
 # The checks run in threads of their own, with connections of their own: the rows must
 # be committed for them to see.
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def checks(client) -> tuple[int, dict]:
@@ -22,7 +22,7 @@ def checks(client) -> tuple[int, dict]:
 
 
 @pytest.fixture
-def schedules(transactional_db):
+def schedules():
     call_command("install_schedules", verbosity=0)
     return Schedule.objects.get(func=SWEEP)
 

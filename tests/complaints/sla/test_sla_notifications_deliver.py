@@ -145,7 +145,7 @@ def _five(complaint, user) -> list[int]:
     return list(Notification.objects.order_by("created_at", "pk").values_list("pk", flat=True))
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_messages_are_sent_outside_any_transaction(
     travel, file_complaint, service_leader, relay, sms
 ):
