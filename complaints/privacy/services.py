@@ -20,7 +20,13 @@ from django.utils.translation import gettext as _
 from buildings.models import Property, Resident, mask_phone
 from complaints import clock
 from complaints.exceptions import ComplaintNotFound, InvalidInput, NotAllowed, WrongState
-from complaints.models import Complaint, PersonalDataAccess
+from complaints.models import (
+    Complaint,
+    ComplaintMessage,
+    Notification,
+    PersonalDataAccess,
+    Transition,
+)
 from staff.selectors import scoped_to_properties
 
 DataAccessKind = PersonalDataAccess.Kind
@@ -85,21 +91,42 @@ def _resident_in_scope(*, resident_id: int, actor: AbstractBaseUser, lock: bool 
         raise ResidentNotFound() from None
 
 
+def _scrubbed(text: str, *, erased: list[str], label: str) -> str:
+    """`text` with the label where the erased texts were (also as JSON escapes them)."""
+    for old in sorted({item for item in erased if item}, key=len, reverse=True):
+        text = text.replace(old, label).replace(json.dumps(old)[1:-1], label)
+    return text
+
+
 def _scrub_admin_log(obj, *, erased: list[str], label: str) -> None:
-    """The admin's own change log names the object and, for inlines, its residencies:
-    put the label where the erased texts were (also as JSON escapes them)."""
+    """The admin's own change log names the object and, for inlines, its residencies."""
     entries = LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
         object_id=str(obj.pk),
     )
-    texts = sorted({text for text in erased if text}, key=len, reverse=True)
     for entry in entries:
-        message = entry.change_message
-        for text in texts:
-            message = message.replace(text, label).replace(json.dumps(text)[1:-1], label)
         entry.object_repr = label
-        entry.change_message = message
+        entry.change_message = _scrubbed(entry.change_message, erased=erased, label=label)
         entry.save(update_fields=["object_repr", "change_message"])
+
+
+def _scrub_messages(complaint_ids: list[int], *, erased: list[str], label: str) -> None:
+    """Staff's messages to the resident name them (a script's {resident}): in the
+    message, its history row and its notification."""
+    for message in ComplaintMessage.objects.filter(complaint_id__in=complaint_ids):
+        message.body = _scrubbed(message.body, erased=erased, label=label)
+        message.save(update_fields=["body"])
+    rows = Complaint.history.filter(id__in=complaint_ids, transition=Transition.MESSAGE)
+    for row in rows.exclude(history_change_reason=""):
+        row.history_change_reason = _scrubbed(row.history_change_reason, erased=erased, label=label)
+        row.save(update_fields=["history_change_reason"])
+    for notification in Notification.objects.filter(
+        complaint_id__in=complaint_ids, kind=Notification.Kind.MESSAGE
+    ):
+        notification.params = json.loads(
+            _scrubbed(json.dumps(notification.params), erased=erased, label=label)
+        )
+        notification.save(update_fields=["params"])
 
 
 def _property_ids(resident: Resident) -> set[int]:
@@ -149,7 +176,8 @@ def resident_anonymise(*, resident_id: int, actor: AbstractBaseUser, reason: str
     Beyond the row: the name becomes `anonymised-<id>` and the phone is removed; the login
     is deactivated and renamed likewise, without password or e-mail; the contact name,
     phone and preferred time copied onto their complaints are blanked, in the complaints'
-    history too; the admin's change log names them by the new name; their residencies
+    history too; staff's messages to them (message, history row, notification) and
+    the admin's change log name them by the new name; their residencies
     end. Complaints stay with their states, deadlines, categories, breaches and survey
     scores, so every report counts as before. Who did it and why is in the personal data
     access log.
@@ -202,6 +230,7 @@ def resident_anonymise(*, resident_id: int, actor: AbstractBaseUser, reason: str
     Complaint.history.filter(id__in=complaint_ids).update(**blank)
 
     resident.residencies.all().delete()
+    _scrub_messages(complaint_ids, erased=erased, label=label)
     _scrub_admin_log(resident, erased=erased, label=label)
     _scrub_admin_log(user, erased=erased, label=label)
     data_access_record(

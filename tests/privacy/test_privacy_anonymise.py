@@ -316,3 +316,34 @@ def test_action_ignores_residents_of_other_properties(
     foreign_resident.refresh_from_db()
     assert foreign_resident.anonymised_at is None
     assert foreign_resident.name == "Lin Tao"
+
+
+def test_messages_to_the_resident_lose_their_name(departed, agent, project_manager, client):
+    """A script names the resident ({resident}); once they are anonymised the name is
+    gone from the message, its history row (the staff history page and the API read it)
+    and its notification."""
+    from complaints.models import ComplaintMessage, Notification, ReplyScript, Transition
+    from complaints.services import complaint_message_send
+
+    complaint = Complaint.objects.get(resident=departed, state=State.DISPATCHED)
+    script = ReplyScript.objects.create(
+        title="Delay",
+        situation=ReplyScript.Situation.DELAY,
+        text_zh_hans="{resident}，非常抱歉让您久等。",
+        text_en="Dear {resident}, we are sorry for the wait.",
+    )
+    complaint_message_send(complaint_id=complaint.pk, actor=agent, script=script, language="en")
+    name = departed.name
+    assert name in ComplaintMessage.objects.get(complaint=complaint).body
+
+    resident_anonymise(resident_id=departed.pk, actor=project_manager, reason="Moved out")
+
+    message = ComplaintMessage.objects.get(complaint=complaint)
+    row = complaint.history.filter(transition=Transition.MESSAGE).get()
+    notification = Notification.objects.get(complaint=complaint, kind=Notification.Kind.MESSAGE)
+    for text in (message.body, row.history_change_reason, json.dumps(notification.params)):
+        assert name not in text
+        assert f"anonymised-{departed.pk}" in text
+    client.force_login(agent)
+    page = client.get(admin_url("complaints_complaint_history", complaint.pk)).content.decode()
+    assert name not in page
