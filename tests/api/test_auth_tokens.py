@@ -248,3 +248,20 @@ def test_a_token_made_before_the_lockout_keeps_working(res_axes_on, resident):
     token = log_in(resident.user.username).json()["token"]
     guess(resident.user.username)
     assert with_token(token).get(api_url("resident_complaints")).status_code == 200
+
+
+def test_a_new_password_ends_the_users_tokens(resident, resident2):
+    """A new password (after a phone is lost, say) logs every app out; other saves of
+    the user, and other users' tokens, leave them be."""
+    token = log_in(resident.user.username).json()["token"]
+    neighbour = log_in(resident2.user.username).json()["token"]
+    user = get_user_model().objects.get(pk=resident.user.pk)
+    user.first_name = "Renamed"
+    user.save()
+    assert with_token(token).get(api_url("resident_complaints")).status_code == 200
+
+    user.set_password("A-new-long-password-9")
+    user.save()
+
+    assert with_token(token).get(api_url("resident_complaints")).status_code == 401
+    assert with_token(neighbour).get(api_url("resident_complaints")).status_code == 200
