@@ -114,8 +114,8 @@ class ErrorSerializer(serializers.Serializer):
 ERROR_DESCRIPTIONS = {
     400: "Invalid input; `errors` says which field and why.",
     401: "No credentials, or a token that is wrong, expired or revoked.",
-    403: "Not allowed: not a resident, or not permitted to do this to this complaint now.",
-    404: "No such complaint among the caller's.",
+    403: "Not permitted: the caller's role may not use this, or not on this object now.",
+    404: "No such object among those the caller may see.",
     409: "Wrong state for this action; `stale` when the complaint left the state the "
     "caller showed (`expected_state`).",
     429: "Too many complaints filed in the last hour, or too many failed log-ins.",
@@ -134,21 +134,11 @@ def error_responses(*codes: int, **descriptions: str) -> dict[int, OpenApiRespon
     }
 
 
-# Refusals every operation may give, documented where an operation does not say more:
-# by what the request carries (a path id, a body, query parameters).
-GENERAL_DESCRIPTIONS = {
-    400: "Invalid input; `errors` says which field and why.",
-    401: "No credentials, or a token that is wrong, expired or revoked.",
-    403: "Not permitted: the caller's role may not use this, or not on this object now.",
-    404: "No such object among those the caller may see.",
-    409: "Wrong state for this action; `stale` when it left the state the caller showed "
-    "(`expected_state`).",
-}
-
-
 def schema_error_responses(result, generator, request, public):
     """drf-spectacular post-processing hook: every operation documents the refusals it
-    can give with the one Error body, so a client (and schemathesis) knows every answer."""
+    can give with the one Error body, so a client (and schemathesis) knows every answer;
+    which ones, by what the request carries (a path id, a body, query parameters), where
+    the operation does not say more itself (`error_responses`)."""
     error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
@@ -162,6 +152,6 @@ def schema_error_responses(result, generator, request, public):
             responses = operation.setdefault("responses", {})
             for code in codes:
                 responses.setdefault(
-                    str(code), {"description": GENERAL_DESCRIPTIONS[code], "content": error}
+                    str(code), {"description": ERROR_DESCRIPTIONS[code], "content": error}
                 )
     return result
