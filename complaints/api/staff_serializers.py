@@ -18,6 +18,7 @@ from complaints.admin.actions import available_actions
 from complaints.admin.status import deadline_status, provisional_first_response, sla_status
 from complaints.api.filters import complaint_admin
 from complaints.models import Complaint, Deadline
+from complaints.reasons import reason_text
 from complaints.selectors import is_suspected_emergency_pending
 from staff.history import column_text, field_label, moment_text, value_text
 from staff.selectors import user_display_name
@@ -184,7 +185,8 @@ def history_rows(complaint: Complaint) -> list[dict]:
         complaint.history.select_related("history_user")._select_related_history_tracked_objs()
     )
     # The admin history list's columns (transition, state, owner, team).
-    columns_shown = complaint_admin().history_list_display
+    admin = complaint_admin()
+    columns_shown = admin.history_list_display
     rows = []
     for index, record in enumerate(records):
         changes = []
@@ -192,12 +194,12 @@ def history_rows(complaint: Complaint) -> list[dict]:
             delta = record.diff_against(records[index + 1], foreign_keys_are_objs=True)
             for change in delta.changes:
                 field = Complaint._meta.get_field(change.field)
+                if field.name in admin.history_reason_fields:
+                    old, new = reason_text(change.old or ""), reason_text(change.new or "")
+                else:
+                    old, new = value_text(field, change.old), value_text(field, change.new)
                 changes.append(
-                    {
-                        "field": field_label(Complaint, change.field),
-                        "old": value_text(field, change.old),
-                        "new": value_text(field, change.new),
-                    }
+                    {"field": field_label(Complaint, change.field), "old": old, "new": new}
                 )
         columns = {name: column_text(record, name) for name in columns_shown}
         rows.append(
@@ -211,7 +213,7 @@ def history_rows(complaint: Complaint) -> list[dict]:
                 "state_display": columns.get("state", ""),
                 "owner": columns.get("owner", ""),
                 "team": columns.get("team", ""),
-                "reason": record.history_change_reason or "",
+                "reason": reason_text(record.history_change_reason or ""),
                 "changes": changes,
             }
         )
@@ -227,7 +229,7 @@ class ComplaintDetailSerializer(ComplaintListSerializer):
     preferred_contact_time = serializers.CharField()
     resident = serializers.IntegerField(source="resident_id", allow_null=True)
     resolution_note = serializers.CharField()
-    close_reason = serializers.CharField()
+    close_reason = serializers.SerializerMethodField(help_text="In the reader's language.")
     revisit_note = serializers.CharField()
     merged_into = serializers.SerializerMethodField()
     reopen_count = serializers.IntegerField()
@@ -257,6 +259,9 @@ class ComplaintDetailSerializer(ComplaintListSerializer):
     def get_merged_into(self, complaint: Complaint):
         target = complaint.merged_into
         return {"id": target.pk, "name": target.reference} if target is not None else None
+
+    def get_close_reason(self, complaint: Complaint) -> str:
+        return reason_text(complaint.close_reason)
 
     def get_held_seconds(self, complaint: Complaint) -> int:
         return int(complaint.held_total.total_seconds())

@@ -161,3 +161,22 @@ def test_residents_and_anonymous_are_refused(api, in_state, resident):
 
     assert api(resident.user).get(detail_url(complaint)).status_code == 403
     assert api(None).get(detail_url(complaint)).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("language", "words"), [("en", "Confirmed by the resident"), ("zh-hans", "住户已确认")]
+)
+def test_reasons_the_system_wrote_read_in_the_callers_language(
+    api, in_state, agent, resident, language, words
+):
+    """The resident's confirmation is stored as a code; the API gives the close reason
+    and the history's reasons as the change page does, never the code."""
+    complaint = in_state(State.HANDLED)
+    services.complaint_close(complaint_id=complaint.pk, actor=resident.user)
+
+    response = api(agent, language).get(detail_url(complaint))
+
+    body = response.json()
+    assert body["close_reason"] == words
+    assert words in [row["reason"] for row in body["history"]]
+    assert "system:" not in response.content.decode()
