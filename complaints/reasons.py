@@ -1,6 +1,7 @@
 """Reasons the system writes itself (a close by the resident's button or by the job, a
-merge at intake, a low survey score, a hold), stored as codes with their values and
-shown in the reader's language. A reason a person typed is stored and shown as typed."""
+merge at intake, a low survey score, a hold, a device's token or a webhook's secret
+changed), stored as codes with their values and shown in the reader's language. A
+reason a person typed is stored and shown as typed."""
 
 from urllib.parse import parse_qsl, urlencode
 
@@ -25,6 +26,9 @@ class SystemReason(models.TextChoices):
         _("Satisfaction %(mean)s below %(threshold)s: revisit now."),
     )
     ON_HOLD = "on_hold", _("%(hold_reason)s %(note)s")
+    TOKEN_ISSUED = "token_issued", _("New token issued")
+    TOKEN_REVOKED = "token_revoked", _("Token revoked")
+    SECRET_ROTATED = "secret_rotated", _("Secret rotated")
 
 
 def system_reason(reason: SystemReason, **values) -> str:

@@ -16,6 +16,7 @@ from complaints import permissions, sla
 from complaints.admin.actions import available_actions
 from complaints.admin.bulk import BulkActionsMixin
 from complaints.admin.filters import QueueFilter, RepeatProblemFilter, TeamFilter
+from complaints.admin.history import HistoryAdmin
 from complaints.admin.inlines import BreachInline, HoldInline, PhotoInline
 from complaints.admin.intake import IntakeViewMixin
 from complaints.admin.iot import DeviceAlertInline
@@ -31,12 +32,12 @@ from complaints.selectors import (
     complaint_urgency_ordering,
     is_suspected_emergency_pending,
 )
-from staff.admin_scope import ReadOnlyHistoryAdmin, ScopedAdmin
+from staff.admin_scope import ScopedAdmin
 from staff.selectors import user_display_name
 
 
 class ComplaintAdmin(
-    ActionViewsMixin, IntakeViewMixin, BulkActionsMixin, ReadOnlyHistoryAdmin, ScopedAdmin
+    ActionViewsMixin, IntakeViewMixin, BulkActionsMixin, HistoryAdmin, ScopedAdmin
 ):
     list_display = [
         "reference_link",
@@ -303,9 +304,6 @@ class ComplaintAdmin(
         if not rows:
             return "—"
         return format_html_join(" ", '<span class="pd-sla pd-sla-{}">{}</span>', rows)
-
-    def reason_text(self, reason: str) -> str:
-        return reason_text(reason)
 
     @admin.display(description=gettext_lazy("close reason"))
     def close_reason_text(self, complaint: Complaint) -> str:

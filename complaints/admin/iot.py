@@ -9,6 +9,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from complaints.admin.history import HistoryAdmin
 from complaints.admin.inlines import ReadOnlyInline
 from complaints.exceptions import ComplaintError
 from complaints.models import Category, Channel, Device, DeviceAlert
@@ -18,7 +19,7 @@ from complaints.services import (
     device_token_issue,
     device_token_revoke,
 )
-from staff.admin_scope import PropertyScopedAdmin, ReadOnlyHistoryAdmin
+from staff.admin_scope import PropertyScopedAdmin
 
 
 def _moment(value) -> str:
@@ -26,7 +27,7 @@ def _moment(value) -> str:
 
 
 @admin.register(Device)
-class DeviceAdmin(ReadOnlyHistoryAdmin, PropertyScopedAdmin):
+class DeviceAdmin(HistoryAdmin, PropertyScopedAdmin):
     list_display = [
         "name",
         "kind",

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from buildings.models import Property
 from complaints import clock, permissions, services
 from complaints.admin.forms import ActionForm
+from complaints.admin.history import HistoryAdmin
 from complaints.exceptions import ComplaintError
 from complaints.models import (
     SCRIPT_PLACEHOLDERS,
@@ -37,7 +38,7 @@ from complaints.quality.selectors import (
     reply_scripts_offered,
     reply_scripts_visible_to,
 )
-from staff.admin_scope import ReadOnlyHistoryAdmin, ScopedAdmin
+from staff.admin_scope import ScopedAdmin
 from staff.selectors import scoped_to_properties, user_display_name
 
 
@@ -83,7 +84,7 @@ class ReplyScriptForm(forms.ModelForm):
 
 
 @admin.register(ReplyScript)
-class ReplyScriptAdmin(ReadOnlyHistoryAdmin, ScopedAdmin):
+class ReplyScriptAdmin(HistoryAdmin, ScopedAdmin):
     form = ReplyScriptForm
     list_display = ["title", "situation", "category", "scope", "is_active", "times_used"]
     list_filter = ["situation", "is_active", ("category", admin.RelatedOnlyFieldListFilter)]
@@ -243,7 +244,7 @@ class InspectionForm(forms.ModelForm):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(ReadOnlyHistoryAdmin, ScopedAdmin):
+class InspectionAdmin(HistoryAdmin, ScopedAdmin):
     form = InspectionForm
     list_display = ["reference", "team", "month", "mean", "result", "inspector_name"]
     list_filter = ["month", "passed", ("team", admin.RelatedOnlyFieldListFilter)]
@@ -371,7 +372,7 @@ class CorrectiveActionForm(forms.ModelForm):
 
 
 @admin.register(CorrectiveAction)
-class CorrectiveActionAdmin(ReadOnlyHistoryAdmin, ScopedAdmin):
+class CorrectiveActionAdmin(HistoryAdmin, ScopedAdmin):
     form = CorrectiveActionForm
     list_display = ["reference", "team", "leader_name", "state", "due_at", "overdue"]
     list_filter = [OverdueFilter, "state", ("team", admin.RelatedOnlyFieldListFilter)]
@@ -491,7 +492,7 @@ class ModelCaseForm(forms.ModelForm):
 
 
 @admin.register(ModelCase)
-class ModelCaseAdmin(ReadOnlyHistoryAdmin, ScopedAdmin):
+class ModelCaseAdmin(HistoryAdmin, ScopedAdmin):
     form = ModelCaseForm
     list_display = ["title", "category", "reference", "written_at"]
     list_filter = [("category", admin.RelatedOnlyFieldListFilter)]

@@ -2,8 +2,9 @@
 
 from django.contrib import admin
 
+from complaints.admin.history import HistoryAdmin
 from complaints.models import Category, PropertySlaOverride, SlaPolicy, WorkdayOverride
-from staff.admin_scope import PropertyScopedAdmin, ReadOnlyHistoryAdmin, ScopedAdmin
+from staff.admin_scope import PropertyScopedAdmin, ScopedAdmin
 
 
 @admin.register(Category)
@@ -25,7 +26,7 @@ class CategoryAdmin(ScopedAdmin):
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(ReadOnlyHistoryAdmin, ScopedAdmin):
+class SlaPolicyAdmin(HistoryAdmin, ScopedAdmin):
     list_display = [
         "level",
         "first_response",
@@ -43,7 +44,7 @@ class SlaPolicyAdmin(ReadOnlyHistoryAdmin, ScopedAdmin):
 
 
 @admin.register(PropertySlaOverride)
-class PropertySlaOverrideAdmin(ReadOnlyHistoryAdmin, PropertyScopedAdmin):
+class PropertySlaOverrideAdmin(HistoryAdmin, PropertyScopedAdmin):
     list_display = ["property", "level", "first_response", "on_site", "resolve"]
     list_select_related = ("property",)
     autocomplete_fields = ["property"]

@@ -13,10 +13,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from complaints.admin.history import HistoryAdmin
 from complaints.models import Webhook, WebhookAttempt, WebhookDelivery, WebhookEvent
 from complaints.webhooks.selectors import delivery_list_visible_to, webhook_list_visible_to
 from complaints.webhooks.services import deliveries_retry, webhook_secrets_rotate
-from staff.admin_scope import ReadOnlyAdmin, ReadOnlyHistoryAdmin, ScopedAdmin, ScopedChoicesMixin
+from staff.admin_scope import ReadOnlyAdmin, ScopedAdmin, ScopedChoicesMixin
 
 NEW_SECRETS_KEY = "webhook_new_secrets"
 
@@ -36,7 +37,7 @@ class WebhookForm(forms.ModelForm):
 
 
 @admin.register(Webhook)
-class WebhookAdmin(ReadOnlyHistoryAdmin, ScopedChoicesMixin, ScopedAdmin):
+class WebhookAdmin(HistoryAdmin, ScopedChoicesMixin, ScopedAdmin):
     """Only webhooks all of whose properties are the user's (`webhook_list_visible_to`);
     the property choices are the user's too, so a hook is never pointed at another
     property's complaints."""

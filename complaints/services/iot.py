@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from complaints import clock
 from complaints.exceptions import InvalidInput, NotAllowed
 from complaints.models import Channel, Device, DeviceAlert
+from complaints.reasons import SystemReason, system_reason
 from complaints.services.intake import complaint_create
 from complaints.tokens import token_new
 from staff.selectors import property_ids_visible_to, system_user
@@ -135,7 +136,7 @@ def device_token_issue(*, actor: AbstractBaseUser, device_id: int) -> str:
     this once. `change_device`, within scope."""
     device = _locked(device_id, actor, "change")
     token = _token_new(device, now=clock.now())
-    _save(device, actor=actor, reason=_("New token issued"))
+    _save(device, actor=actor, reason=system_reason(SystemReason.TOKEN_ISSUED))
     return token
 
 
@@ -147,7 +148,7 @@ def device_token_revoke(*, actor: AbstractBaseUser, device_id: int) -> Device:
     if not device.has_token:
         raise InvalidInput(_("%(device)s has no token to revoke.") % {"device": device})
     device.token_revoke(at=clock.now())
-    _save(device, actor=actor, reason=_("Token revoked"))
+    _save(device, actor=actor, reason=system_reason(SystemReason.TOKEN_REVOKED))
     return device
 
 

@@ -4,11 +4,11 @@ again by hand."""
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils.translation import gettext as _
 
 from complaints import clock
 from complaints.models import Webhook, WebhookDelivery
 from complaints.models.webhook import webhook_secret_generate
+from complaints.reasons import SystemReason, system_reason
 from complaints.webhooks.delivery import deliveries_retry_now
 from complaints.webhooks.selectors import delivery_list_visible_to, webhook_list_visible_to
 
@@ -27,7 +27,7 @@ def webhook_secrets_rotate(
         webhook.secret = webhook_secret_generate()
         webhook.secret_set_at = now
         webhook._history_user = actor
-        webhook._change_reason = _("Secret rotated")
+        webhook._change_reason = system_reason(SystemReason.SECRET_ROTATED)
         webhook.save(update_fields=["secret", "secret_set_at"])
         del webhook._history_user, webhook._change_reason
         rotated.append((webhook, webhook.secret))

@@ -15,6 +15,7 @@ from factories import ComplaintFactory, ProjectManagerFactory, UserFactory
 from complaints import services
 from complaints.models import Webhook, WebhookDelivery, WebhookEvent
 from complaints.models.webhook import webhook_url_validate
+from complaints.reasons import reason_text
 
 pytestmark = pytest.mark.django_db
 
@@ -189,7 +190,11 @@ def test_rotating_the_secret_shows_the_new_one_once_and_signs_with_it(
         hook.secret
         not in client.get(admin_url("complaints_webhook_change", hook.pk)).content.decode()
     )
-    assert hook.history.latest().history_change_reason == "Secret rotated"
+    assert reason_text(hook.history.latest().history_change_reason) == "Secret rotated"
+    with translation.override("zh-hans"):
+        chinese = reverse("admin:complaints_webhook_history", args=[hook.pk])
+    history = client.get(chinese).content.decode()
+    assert "密钥已更换" in history and "system:" not in history
     assert hook.history.latest().history_user == project_manager
     receiver.secrets["/erp"] = hook.secret
     complaint = ComplaintFactory(resident=resident)
