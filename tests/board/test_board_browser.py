@@ -82,6 +82,12 @@ def test_board_fits_the_tv_and_refreshes_without_reload(chromium, server, scene,
         assert measured["smallestNumber"] >= 64
         assert measured["smallestLabel"] >= 34
         assert measured["clipped"] == []
+        # The same picture on a 1366×768 office screen, nothing spilling out of a tile.
+        page.set_viewport_size({"width": 1366, "height": 768})
+        smaller = page.evaluate(MEASURE)
+        assert smaller["width"] <= 1366 and smaller["height"] <= 768
+        assert smaller["clipped"] == []
+        page.set_viewport_size({"width": 1920, "height": 1080})
 
         scene["file"]("5号楼有人被困")
         page.wait_for_function(
