@@ -46,7 +46,7 @@ test: install messages lint
 
 # Regenerate the lock file after changing dependencies in pyproject.toml.
 lock: install
-	$(BIN)/pip-compile --quiet --extra dev --generate-hashes --no-emit-index-url \
+	$(BIN)/pip-compile --quiet --extra dev --extra bench --generate-hashes --no-emit-index-url \
 		--no-emit-find-links --strip-extras --allow-unsafe -o requirements.lock pyproject.toml
 
 clean:
