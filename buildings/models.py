@@ -80,8 +80,13 @@ class Unit(models.Model):
         ]
 
     def __str__(self) -> str:
+        return self.name_in(self.building)
+
+    def name_in(self, building: Building) -> str:
+        """The unit's name after its building's, given that building: a list of
+        complaints has it already, and reaching it through the unit joins it again."""
         entrance = f"{self.entrance}-" if self.entrance else ""
-        return f"{self.building} {entrance}{self.number}"
+        return f"{building} {entrance}{self.number}"
 
 
 class Resident(models.Model):

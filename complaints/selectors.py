@@ -1,18 +1,24 @@
 """Reads with a rule in them: which complaints a user may see."""
 
+import operator
 from datetime import datetime, timedelta
+from functools import reduce
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Case, Count, F, OrderBy, Q, QuerySet, TextChoices, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, QuerySet, TextChoices
+from django.db.models.functions import Right
 from django.utils.translation import gettext_lazy as _
 
+from buildings.models import Resident
 from complaints.exceptions import ComplaintNotFound
 from complaints.models import (
     ACCEPTED_OPEN_STATES,
     AWAITING_RESPONSE_STATES,
     Complaint,
     State,
+)
+from complaints.models.urgency import (
+    SUSPECTED_EMERGENCY_PENDING,
 )
 from staff.selectors import property_ids_visible_to
 
@@ -26,14 +32,35 @@ def complaint_list_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySe
     """
     if not user.is_authenticated or not user.is_active:
         return Complaint.objects.none()
-    staff = Q(property_id__in=property_ids_visible_to(user))
-    if not user.has_perm("complaints.view_property_complaints"):
-        profile = getattr(user, "staff_profile", None)
-        mine = Q(assignee_id=user.pk)
-        if profile is not None and profile.team_id is not None:
-            mine |= Q(team_id=profile.team_id)
-        staff &= mine
-    return Complaint.objects.filter(staff | Q(resident__user_id=user.pk))
+    conditions = []
+    property_ids = property_ids_visible_to(user)
+    if property_ids:
+        staff = Q(property_id__in=property_ids)
+        if not user.has_perm("complaints.view_property_complaints"):
+            profile = getattr(user, "staff_profile", None)
+            mine = Q(assignee_id=user.pk)
+            if profile is not None and profile.team_id is not None:
+                mine |= Q(team_id=profile.team_id)
+            staff &= mine
+        conditions.append(staff)
+    resident_id = resident_id_of(user)
+    if resident_id is not None:
+        conditions.append(Q(resident_id=resident_id))
+    if not conditions:
+        return Complaint.objects.none()
+    # Only the branches this user has: an OR with a branch that can match nothing (or a
+    # join to the residents) kept the database from using any index for staff.
+    return Complaint.objects.filter(reduce(operator.or_, conditions))
+
+
+def resident_id_of(user: AbstractBaseUser) -> int | None:
+    """The id of the user's resident record, if they have one; cached on the user object
+    for the request."""
+    if not hasattr(user, "_resident_id"):
+        user._resident_id = (
+            Resident.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
+        )
+    return user._resident_id
 
 
 PHONE_SUFFIX_DIGITS = 4
@@ -51,14 +78,18 @@ def complaint_phone_match(
         return None
     if len(digits) > PHONE_SUFFIX_DIGITS and not user.has_perm("complaints.view_contact_phone"):
         return None
-    return complaints.filter(contact_phone__endswith=digits)
+    # Through the index on the last four digits (complaint_phone_tail), then the tail.
+    return complaints.alias(phone_tail=Right("contact_phone", PHONE_SUFFIX_DIGITS)).filter(
+        phone_tail=digits[-PHONE_SUFFIX_DIGITS:], contact_phone__endswith=digits
+    )
 
 
 def complaint_list_for_resident(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Complaint]:
     """The resident portal's list: only the complaints this resident filed."""
-    if not user.is_authenticated or not user.is_active:
+    resident_id = resident_id_of(user) if user.is_authenticated and user.is_active else None
+    if resident_id is None:
         return Complaint.objects.none()
-    return Complaint.objects.filter(resident__user_id=user.pk)
+    return Complaint.objects.filter(resident_id=resident_id)
 
 
 def complaint_get_for_update(*, complaint_id: int, actor: AbstractBaseUser) -> Complaint:
@@ -77,17 +108,6 @@ def complaint_get_for_update(*, complaint_id: int, actor: AbstractBaseUser) -> C
 
 DUE_SOON = timedelta(hours=2)
 
-# A suspected level I (SPEC §3) nobody has classified yet. It has no deadlines of its
-# cycle (next_due_at is empty until classifying), yet the resident was promised the
-# level I first response stored at filing (sla.first_response_provisional): lists,
-# queues and badges count to that one, and it comes first everywhere.
-SUSPECTED_EMERGENCY_PENDING = Q(
-    suspected_emergency=True,
-    level__isnull=True,
-    state__in=AWAITING_RESPONSE_STATES,
-    first_response_due__isnull=False,
-)
-
 
 def is_suspected_emergency_pending(complaint: Complaint) -> bool:
     """`SUSPECTED_EMERGENCY_PENDING` for a loaded complaint (the badge's question)."""
@@ -97,25 +117,6 @@ def is_suspected_emergency_pending(complaint: Complaint) -> bool:
         and complaint.state in AWAITING_RESPONSE_STATES
         and complaint.first_response_due is not None
     )
-
-
-def complaint_due_expression() -> Coalesce:
-    """The deadline a complaint counts to now: the cycle's next one, or for a pending
-    suspected emergency the provisional first response."""
-    return Coalesce(
-        "next_due_at",
-        Case(When(SUSPECTED_EMERGENCY_PENDING, then=F("first_response_due")), default=None),
-    )
-
-
-def complaint_urgency_ordering() -> list[OrderBy]:
-    """Every staff list's order: suspected emergencies not classified yet first, then the
-    deadline each counts to (none last), then the newest."""
-    return [
-        Case(When(SUSPECTED_EMERGENCY_PENDING, then=Value(0)), default=Value(1)).asc(),
-        complaint_due_expression().asc(nulls_last=True),
-        F("created_at").desc(),
-    ]
 
 
 def _due(lookup: str, moment: datetime) -> Q:
@@ -158,10 +159,14 @@ def queue_condition(queue: str, *, user: AbstractBaseUser, now: datetime) -> Q:
 
 
 def complaint_queue_counts(user: AbstractBaseUser, *, now: datetime) -> dict[str, int]:
-    """Every queue's size in one aggregate query."""
-    return complaint_list_visible_to(user).aggregate(
-        **{
-            queue.value: Count("pk", filter=queue_condition(queue, user=user, now=now))
-            for queue in Queue
-        }
+    """Every queue's size in one aggregate query, over the rows of some queue only (the
+    open ones and the closed ones due for revisit, through their indexes), not the whole
+    history in scope."""
+    conditions = {queue.value: queue_condition(queue, user=user, now=now) for queue in Queue}
+    return (
+        complaint_list_visible_to(user)
+        .filter(reduce(operator.or_, conditions.values()))
+        .aggregate(
+            **{name: Count("pk", filter=condition) for name, condition in conditions.items()}
+        )
     )

@@ -15,21 +15,25 @@ from buildings.models import mask_phone
 from complaints import permissions, sla
 from complaints.admin.actions import available_actions
 from complaints.admin.bulk import BulkActionsMixin
-from complaints.admin.filters import QueueFilter, RepeatProblemFilter, TeamFilter
+from complaints.admin.filters import PropertyFilter, QueueFilter, RepeatProblemFilter, TeamFilter
 from complaints.admin.history import HistoryAdmin
 from complaints.admin.inlines import BreachInline, HoldInline, PhotoInline
 from complaints.admin.intake import IntakeViewMixin
 from complaints.admin.iot import DeviceAlertInline
+from complaints.admin.pagination import CappedPaginator
 from complaints.admin.status import deadline_status, provisional_first_response, sla_status
 from complaints.admin.views import ActionViewsMixin
 from complaints.models import Channel, Complaint, Deadline, Level
+from complaints.models.urgency import (
+    NullsLast,
+    complaint_due_expression,
+    complaint_urgency_ordering,
+)
 from complaints.reasons import reason_text
 from complaints.repeats import repeat_linked
 from complaints.selectors import (
-    complaint_due_expression,
     complaint_list_visible_to,
     complaint_phone_match,
-    complaint_urgency_ordering,
     is_suspected_emergency_pending,
 )
 from staff.admin_scope import ScopedAdmin
@@ -57,23 +61,23 @@ class ComplaintAdmin(
         "state",
         "level",
         "channel",
-        ("property", admin.RelatedOnlyFieldListFilter),
+        ("property", PropertyFilter),
         ("team", TeamFilter),
         RepeatProblemFilter,
+        ("created_at", admin.DateFieldListFilter),
     ]
     list_select_related = (
-        "property",
         "building__property",
-        "unit__building__property",
+        "unit",
         "category__parent",
         "owner",
-        "team__property",
+        "team",
         "repeat",
     )
     list_per_page = 50
+    paginator = CappedPaginator
     search_fields = ["=id", "description", "contact_name", "location_text", "unit__number"]
     show_full_result_count = False
-    date_hierarchy = "created_at"
     ordering = complaint_urgency_ordering()
     inlines = [DeviceAlertInline, PhotoInline, HoldInline, BreachInline]
     actions = ["accept_selected", "dispatch_selected", "export_csv"]
@@ -200,7 +204,9 @@ class ComplaintAdmin(
             _("repeat"),
         )
 
-    @admin.display(description=gettext_lazy("deadline"), ordering=complaint_due_expression())
+    @admin.display(
+        description=gettext_lazy("deadline"), ordering=NullsLast(complaint_due_expression())
+    )
     def sla_badge(self, complaint: Complaint):
         status, words = sla_status(complaint, timezone.now())
         if not status:

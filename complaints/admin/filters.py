@@ -1,11 +1,13 @@
-"""The complaint list's filters: queues, repeat problems, teams in scope."""
+"""The complaint list's filters: queues, repeat problems, properties and teams in scope."""
 
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from buildings.models import Property
 from complaints.selectors import Queue, queue_condition
 from staff.models import Team
+from staff.selectors import property_ids_visible_to
 
 
 class QueueFilter(admin.SimpleListFilter):
@@ -36,14 +38,22 @@ class RepeatProblemFilter(admin.SimpleListFilter):
         return queryset
 
 
-class TeamFilter(admin.RelatedOnlyFieldListFilter):
-    """The teams of the listed complaints with their property, in one query (Team's
-    __str__ names the property)."""
+class PropertyFilter(admin.RelatedFieldListFilter):
+    """The user's properties, not those of the listed complaints: that would scan them."""
 
     def field_choices(self, field, request, model_admin):
-        team_ids = model_admin.get_queryset(request).distinct().values_list("team", flat=True)
+        properties = Property.objects.filter(pk__in=property_ids_visible_to(request.user))
+        return [(prop.pk, prop.name) for prop in properties.order_by("name")]
+
+
+class TeamFilter(admin.RelatedFieldListFilter):
+    """The teams of the user's properties, with their property, in one query (Team's
+    __str__ names the property); not those of the listed complaints, which would scan
+    them."""
+
+    def field_choices(self, field, request, model_admin):
         teams = (
-            Team.objects.filter(pk__in=team_ids)
+            Team.objects.filter(property_id__in=property_ids_visible_to(request.user))
             .select_related("property")
             .order_by("property__name", "name")
         )

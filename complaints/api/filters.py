@@ -10,7 +10,8 @@ from django_filters import rest_framework as filters
 
 from complaints import clock
 from complaints.models import Complaint, Level, State
-from complaints.selectors import Queue, complaint_due_expression, queue_condition
+from complaints.models.urgency import complaint_due_expression
+from complaints.selectors import Queue, queue_condition
 
 
 def complaint_admin():

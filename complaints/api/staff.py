@@ -41,8 +41,9 @@ from complaints.api.staff_serializers import (
 )
 from complaints.exceptions import ChangedMeanwhile, ComplaintNotFound, NotAllowed
 from complaints.models import Complaint, State
+from complaints.models.urgency import complaint_due_expression
 from complaints.repeats import repeat_linked
-from complaints.selectors import complaint_due_expression, complaint_list_visible_to
+from complaints.selectors import complaint_list_visible_to
 from staff.selectors import property_ids_visible_to
 
 REPEATS_SHOWN = 10

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from complaints.models import ACCEPTED_OPEN_STATES, DISCARDED_STATES, Complaint, Level, State
+from complaints.models.urgency import complaint_due_expression
 from complaints.reports.figures import (
     ClosedMonth,
     add_row,
@@ -24,7 +25,6 @@ from complaints.reports.figures import (
     with_figures,
 )
 from complaints.reports.months import month_of
-from complaints.selectors import complaint_due_expression
 
 OPEN_STATES = (State.NEW, *ACCEPTED_OPEN_STATES)
 DUE_SOON = timedelta(hours=1)

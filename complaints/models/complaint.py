@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Right
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
@@ -15,6 +16,7 @@ from buildings.models import Building, Property, Resident, Unit
 from complaints import clock
 from complaints.history import TransitionHistoryModel
 from complaints.models.category import Category
+from complaints.models.urgency import urgency_indexes
 from complaints.models.vocabulary import CLOSED_STATES, OWNERLESS_STATES, Channel, Level, State
 from staff.models import Team
 
@@ -242,6 +244,9 @@ class Complaint(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
                 fields=["property", "category", "building", "unit", "created_at"],
                 name="complaint_repeat_group",
             ),
+            *(models.Index(*expressions, name=name) for name, expressions in urgency_indexes()),
+            # Search by the last four digits of the phone, which a masked number shows.
+            models.Index(Right("contact_phone", 4), name="complaint_phone_tail"),
         ]
 
     def __str__(self) -> str:
@@ -270,7 +275,11 @@ class Complaint(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     @builtins.property
     def location_display(self) -> str:
-        place = str(self.unit or self.building or self.property)
+        # A unit's building is the complaint's own (complaint_unit_has_building).
+        if self.unit_id is not None:
+            place = self.unit.name_in(self.building)
+        else:
+            place = str(self.building or self.property)
         return f"{place} · {self.location_text}" if self.location_text else place
 
     location_display.fget.short_description = _("location")

@@ -188,7 +188,8 @@ def test_a_property_phrase_match_alerts_once_and_heads_the_queue(
     from datetime import timedelta
 
     from complaints.models import Complaint
-    from complaints.selectors import Queue, complaint_urgency_ordering, queue_condition
+    from complaints.models.urgency import complaint_urgency_ordering
+    from complaints.selectors import Queue, queue_condition
 
     leader = TeamLeaderFactory(team=customer_service)
     customer_service.leader = leader

@@ -1,0 +1,72 @@
+"""The order of every staff list, and the deadline each complaint counts to: here, beside
+the model, because the complaint's indexes are built on the same expressions (an index
+serves an ORDER BY only when the expressions match)."""
+
+from django.db.models import BooleanField, Case, F, Func, OrderBy, Q, Value, When
+from django.db.models.functions import Coalesce
+
+from complaints.models.vocabulary import AWAITING_RESPONSE_STATES
+
+# A suspected level I (SPEC §3) nobody has classified yet. It has no deadlines of its
+# cycle (next_due_at is empty until classifying), yet the resident was promised the
+# level I first response stored at filing (sla.first_response_provisional): lists,
+# queues and badges count to that one, and it comes first everywhere.
+SUSPECTED_EMERGENCY_PENDING = Q(
+    suspected_emergency=True,
+    level__isnull=True,
+    state__in=AWAITING_RESPONSE_STATES,
+    first_response_due__isnull=False,
+)
+
+
+def complaint_due_expression() -> Coalesce:
+    """The deadline a complaint counts to now: the cycle's next one, or for a pending
+    suspected emergency the provisional first response."""
+    return Coalesce(
+        "next_due_at",
+        Case(When(SUSPECTED_EMERGENCY_PENDING, then=F("first_response_due")), default=None),
+    )
+
+
+def _is_null(expression) -> Func:
+    return Func(expression, template="(%(expressions)s) IS NULL", output_field=BooleanField())
+
+
+class NullsLast(OrderBy):
+    """An order that keeps the empty values last both ways (the admin reverses an
+    OrderBy's NULLS LAST with its direction, which put every complaint without a deadline,
+    most of the table, first when sorting by deadline descending). Written as
+    `(x) IS NULL, x ASC|DESC`, which an index serves on every database: SQLite's indexes
+    have no NULLS LAST."""
+
+    template = "(%(expression)s) IS NULL, %(expression)s %(ordering)s"
+
+    def __init__(self, expression, descending: bool = False) -> None:
+        super().__init__(expression, descending=descending)
+
+    def reverse_ordering(self) -> "NullsLast":
+        self.descending = not self.descending
+        return self
+
+
+def complaint_urgency_ordering() -> list[OrderBy]:
+    """Every staff list's order: suspected emergencies not classified yet first, then the
+    deadline each counts to (none last), then the newest; the admin adds the id."""
+    return [
+        Case(When(SUSPECTED_EMERGENCY_PENDING, then=Value(0)), default=Value(1)).asc(),
+        complaint_due_expression().asc(nulls_last=True),
+        F("created_at").desc(),
+    ]
+
+
+def urgency_indexes() -> list[tuple[str, list[OrderBy]]]:
+    """(name, expressions) of the indexes that serve the lists' orders: the urgency order
+    (PostgreSQL's ascending indexes keep NULLs last, as the order has them) and the
+    deadline both ways as `NullsLast` writes it; each ends with the id the admin adds."""
+    due = complaint_due_expression()
+    rank, _due, newest = complaint_urgency_ordering()
+    return [
+        ("complaint_urgency", [rank, due.asc(), newest, F("id").desc()]),
+        ("complaint_due_asc", [_is_null(due).asc(), due.asc(), F("id").desc()]),
+        ("complaint_due_desc", [_is_null(due).asc(), due.desc(), F("id").desc()]),
+    ]
