@@ -41,7 +41,7 @@ def test_undeclared_lookups_are_refused(request, client, in_state, role, query):
     ["?state__exact=dispatched", "?level__exact=2", "?queue=mine", "?created_at__year=2025"],
 )
 def test_declared_filters_still_work(client, in_state, agent, query):
-    """The list filters, queues and the date hierarchy keep working."""
+    """The list filters, queues and date lookups keep working."""
     complaint = in_state(State.DISPATCHED)
     client.force_login(agent)
 

@@ -1,0 +1,94 @@
+"""The complaint list at scale (issue 15): counts stop at 10,000 ("more than 10,000"),
+the deadline sort keeps complaints without a deadline last both ways, and the property
+and team filters offer the user's scope, not what a scan of the complaints found."""
+
+import html
+import re
+from datetime import timedelta
+
+import pytest
+from workspace_helpers import admin_url, references
+
+from complaints.admin import pagination
+from complaints.models import State
+from staff.models import Team
+
+pytestmark = pytest.mark.django_db
+
+LIST = "complaints_complaint_changelist"
+
+
+def test_a_count_past_the_cap_says_more_than(client, agent, in_state, monkeypatch):
+    for _ in range(4):
+        in_state(State.NEW)
+    client.force_login(agent)
+    monkeypatch.setattr(pagination, "COUNT_CAP", 3)
+
+    page = client.get(admin_url(LIST)).content.decode()
+
+    assert "more than 3 complaints" in page
+    assert "4 complaints" not in page
+    assert "Select all (more than 3) complaints" in page
+    assert len(references(client.get(admin_url(LIST)))) == 4
+
+
+def test_a_count_under_the_cap_is_exact(client, agent, in_state):
+    for _ in range(4):
+        in_state(State.NEW)
+    client.force_login(agent)
+
+    page = client.get(admin_url(LIST)).content.decode()
+
+    assert "4 complaints" in page
+    assert "more than" not in page
+
+
+@pytest.mark.parametrize("order", ["o=2", "o=-2"])
+def test_complaints_without_a_deadline_come_last_both_ways(client, agent, in_state, order):
+    """Column 2 is the deadline: descending put the closed ones (no deadline, most of a
+    real table) first."""
+    closed = in_state(State.CLOSED)
+    open_ = [in_state(State.DISPATCHED), in_state(State.CLASSIFIED)]
+    client.force_login(agent)
+
+    listed = references(client.get(admin_url(LIST) + "?" + order))
+
+    assert listed[-1] == closed.reference
+    dues = [c.next_due_at for c in open_]
+    assert None not in dues and dues[0] != dues[1]
+    expected = sorted(open_, key=lambda c: c.next_due_at, reverse=order.startswith("o=-"))
+    assert listed[:2] == [c.reference for c in expected]
+
+
+def test_the_filters_offer_the_users_properties_and_teams(
+    client, agent, in_state, other_prop, engineering
+):
+    other_team = Team.objects.create(
+        property=other_prop, name="Riverside engineering", kind="engineering"
+    )
+    in_state(State.NEW)
+    client.force_login(agent)
+
+    page = client.get(admin_url(LIST)).content.decode()
+
+    assert f"team__id__exact={engineering.pk}" in page
+    assert f"team__id__exact={other_team.pk}" not in page
+    # One property in scope: no property filter at all, so no other property's name.
+    assert f"property__id__exact={other_prop.pk}" not in page
+    assert "Riverside engineering" not in page
+    assert "Riverside Plaza" not in page
+
+
+def test_the_date_filter_narrows_the_list(client, agent, in_state, time_machine, now):
+    time_machine.move_to(now - timedelta(days=400), tick=False)
+    old = in_state(State.NEW)
+    time_machine.move_to(now, tick=False)
+    recent = in_state(State.NEW)
+    client.force_login(agent)
+    page = client.get(admin_url(LIST)).content.decode()
+    link = html.unescape(re.search(r'href="(\?created_at__gte=[^"]+)"[^>]*>Past 7 days', page)[1])
+
+    listed = references(client.get(admin_url(LIST) + link))
+
+    assert listed == [recent.reference]
+    assert old.reference in references(client.get(admin_url(LIST)))
