@@ -112,9 +112,7 @@ class BulkActionsMixin:
 
         def rows():
             yield [str(label) for _name, label in CSV_COLUMNS]
-            for complaint in queryset.select_related(*self.list_select_related).iterator(
-                chunk_size=500
-            ):
+            for complaint in self.list_rows(queryset).iterator(chunk_size=500):
                 yield [
                     complaint.reference,
                     complaint.get_state_display(),
