@@ -258,8 +258,11 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 
 def q_cluster_config() -> dict:
     config = {
-        "name": "propertydesk",
-        "workers": 2,
+        # Every qcluster of one site shares the name: it names their Redis queue, so any
+        # of them runs what any of their schedulers queued. Another site on the same Redis
+        # needs another name (or another Redis database).
+        "name": os.environ.get("Q_NAME", "propertydesk"),
+        "workers": env_int("Q_WORKERS", 2),
         "timeout": 90,
         "retry": 120,
         "max_attempts": 3,
