@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "knox",
     "django_filters",
     "health_check",
+    "django_prometheus",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "staff.logins.apps.LoginLockoutConfig",
@@ -58,6 +59,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First and (but for axes) last, as django-prometheus asks: it times everything between.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -71,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "staff.sessions.StaffIdleTimeoutMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -249,6 +253,10 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# /metrics (complaints.metrics) answers only `Authorization: Bearer <METRICS_TOKEN>`, and
+# does not exist while it is unset.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+
 # Messages stay on the server: one of them shows a new device token once.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
