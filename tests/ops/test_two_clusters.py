@@ -8,8 +8,10 @@ What guarantees what (django-q2 1.11, `django_q/scheduler.py`, `brokers/redis_br
   selects the due schedules `FOR UPDATE` in one transaction, queues a task for each and
   moves `next_run` on before committing. A second scheduler waits for those row locks,
   then PostgreSQL re-checks `next_run < now` on the updated row and skips it: one task
-  per due run. Both clusters share one `Q_NAME`, hence one Redis list; `BLPOP` hands a
-  task to exactly one worker of one cluster. (A `Q_CLUSTER_NAME` of its own would make a
+  per due run. (The task is pushed to Redis before that commit: a scheduler killed in
+  between leaves the run due, and it fires again; the sweep's idempotence absorbs it.)
+  Both clusters share one `Q_NAME`, hence one Redis list; `BLPOP` hands a task to
+  exactly one worker of one cluster. (A `Q_CLUSTER_NAME` of its own would make a
   cluster ignore these schedules altogether: they have no `cluster`.)
 - Doing each complaint's work once even if two sweeps overlap (a sweep slower than the
   minute, or a manual run): `complaints.sla.sweep` row-locks each chunk with
