@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "knox",
     "django_filters",
     "health_check",
+    # Request figures for /metrics (complaints.metrics). Not its database and cache
+    # backend wrappers: they time every query in Python and change ENGINE, which
+    # database_config() compares; PostgreSQL's own statistics measure queries better.
     "django_prometheus",
     "drf_spectacular",
     "drf_spectacular_sidecar",
