@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 from health_check.views import HealthCheckView
 
+from complaints.metrics import metrics
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("complaints/", include("complaints.urls")),
@@ -20,6 +22,7 @@ urlpatterns = [
         ),
         name="health",
     ),
+    path("metrics", metrics, name="metrics"),
     *i18n_patterns(
         # The office's screen in Chinese at /board/…, in English at /en/board/….
         path("board/", include("complaints.board.urls")),

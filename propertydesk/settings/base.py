@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "knox",
     "django_filters",
     "health_check",
+    # Request figures for /metrics (complaints.metrics). Not its database and cache
+    # backend wrappers: they time every query in Python and change ENGINE, which
+    # database_config() compares; PostgreSQL's own statistics measure queries better.
+    "django_prometheus",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "staff.logins.apps.LoginLockoutConfig",
@@ -58,6 +62,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First and (but for axes) last, as django-prometheus asks: it times everything between.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -71,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "staff.sessions.StaffIdleTimeoutMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -249,6 +256,10 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# /metrics (complaints.metrics) answers only `Authorization: Bearer <METRICS_TOKEN>`, and
+# does not exist while it is unset.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+
 # Messages stay on the server: one of them shows a new device token once.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
@@ -258,8 +269,11 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 
 def q_cluster_config() -> dict:
     config = {
-        "name": "propertydesk",
-        "workers": 2,
+        # Every qcluster of one site shares the name: it names their Redis queue, so any
+        # of them runs what any of their schedulers queued. Another site on the same Redis
+        # needs another name (or another Redis database).
+        "name": os.environ.get("Q_NAME", "propertydesk"),
+        "workers": env_int("Q_WORKERS", 2),
         "timeout": 90,
         "retry": 120,
         "max_attempts": 3,

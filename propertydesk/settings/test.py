@@ -19,3 +19,6 @@ AXES_ENABLED = False
 # Many tests move the clock by hours with a staff member logged in, and count queries; the
 # idle-session tests switch it on.
 STAFF_SESSION_IDLE_MINUTES = 0
+# /metrics exists in the tests (tests/access_matrix expects its refusal); its own tests
+# set their token.
+METRICS_TOKEN = "test-metrics-token"

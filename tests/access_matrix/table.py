@@ -2303,6 +2303,14 @@ def health(ctx):
     ]
 
 
+def metrics(ctx):
+    """Prometheus's scrape: only METRICS_TOKEN's bearer token reads it, no login does."""
+    return [
+        Req("metrics", "GET", "GET", url("metrics"), E.status(401, name="401")),
+        Req("metrics", "POST", "POST", url("metrics"), E.NOT_ALLOWED),
+    ]
+
+
 def iot_alerts(ctx):
     """Only a device's token files an alert: a signed-in person is not a device."""
     key = "api:iot_alerts"
@@ -2419,6 +2427,7 @@ def build_table() -> dict[str, Callable[[Ctx], list[Req]]]:
         **{f"api:{name}": api_page(f"api:{name}") for name in ("schema", "docs", "redoc")},
         "api:iot_alerts": iot_alerts,
         "health": health,
+        "metrics": metrics,
         "api:staff-complaint-list": api_staff_list,
         "api:staff-complaint-detail": api_staff_object("detail"),
         "api:staff-complaint-transition": api_staff_object("transition"),
