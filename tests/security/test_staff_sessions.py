@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
 from django.http import HttpResponse
 from django.test import Client
 from django.utils.functional import SimpleLazyObject
@@ -111,3 +112,21 @@ def test_requests_without_a_session_are_left_alone(rf):
 
     assert response.status_code == 200
     assert not request.session.accessed
+
+
+def test_the_session_is_saved_once_a_minute(staff_client, time_machine):
+    """Saving it on every request cost each page three queries: the expiry moves on (and
+    the session is written) once a minute has passed since it last moved."""
+
+    def expires():
+        return Session.objects.get(pk=staff_client.session.session_key).expire_date
+
+    staff_client.get(ADMIN)
+    first = expires()
+    time_machine.shift(timedelta(seconds=30))
+    staff_client.get(ADMIN)
+    assert expires() == first
+
+    time_machine.shift(timedelta(seconds=40))
+    staff_client.get(ADMIN)
+    assert expires() == first + timedelta(seconds=70)
