@@ -71,16 +71,16 @@ class IntakePreview:
         level and team, with ids to pre-select the fields."""
         emergency = None
         if self.emergency_phrase:
-            words = {"phrase": self.emergency_phrase}
-            emergency = {
-                "phrase": self.emergency_phrase,
-                "message": _("This sounds like an emergency: %(phrase)s") % words
-                if staff
-                else _(
+            if staff:
+                message = _("This sounds like an emergency: %(phrase)s")
+            else:
+                message = _(
                     "This sounds like an emergency (%(phrase)s): the staff on duty are "
                     "alerted as soon as you send it. Also call the property office now."
                 )
-                % words,
+            emergency = {
+                "phrase": self.emergency_phrase,
+                "message": message % {"phrase": self.emergency_phrase},
             }
         suggestion = None
         if self.suggestion is not None:
@@ -93,7 +93,7 @@ class IntakePreview:
             if staff:
                 suggestion |= {
                     "level": found.level,
-                    "level_name": Level(found.level).label,
+                    "level_name": str(Level(found.level).label),
                     "team": found.team.pk if found.team else None,
                     "team_name": found.team.name if found.team else None,
                 }

@@ -7,6 +7,7 @@ complaints with "Save anyway" and one "Merge into …" button each, all submit b
 the one intake form (a form nested in it would be dropped by browsers)."""
 
 from django.core.exceptions import PermissionDenied
+from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -26,6 +27,7 @@ from complaints.suggestions import IntakePreview, intake_preview
 from staff.selectors import property_ids_visible_to
 
 REPEATS_SHOWN = 10
+PREVIEW_MAX_LENGTH = 4000
 
 
 class IntakePreviewForm(forms.IntakeForm):
@@ -39,6 +41,8 @@ class IntakePreviewForm(forms.IntakeForm):
         for name in [name for name in self.fields if name not in self.READ]:
             del self.fields[name]
         self.fields["description"].required = False
+        # As the portal's form: the preview matches phrases, not whole documents.
+        self.fields["description"].validators.append(MaxLengthValidator(PREVIEW_MAX_LENGTH))
 
     def preview(self) -> IntakePreview:
         """What filing the valid form's text about its place would make of it."""

@@ -101,12 +101,11 @@
       timer = setTimeout(ask, WAIT_MS);
     }
 
+    // Setting a value from a script fires no event: a change is always the person's.
     for (const field of preselect) {
-      field.addEventListener("change", (event) => {
-        if (event.isTrusted) {
-          chosen.add(field.name);
-          suggested.delete(field.name);
-        }
+      field.addEventListener("change", () => {
+        chosen.add(field.name);
+        suggested.delete(field.name);
       });
     }
     for (const name of sentFields) {

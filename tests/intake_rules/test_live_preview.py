@@ -259,3 +259,9 @@ def test_api_preview_refusals(agent, handler, resident, unit, other_building):
     assert answer.status_code == 400
     assert answer.json()["code"] == "invalid"
     assert "building" in answer.json()["errors"]
+
+
+def test_admin_preview_refuses_a_whole_document(agent_client, unit):
+    answer = agent_client.post(admin_url(), {"unit": unit.pk, "description": "漏水" * 2001})
+    assert answer.status_code == 400
+    assert "description" in answer.json()["errors"]
