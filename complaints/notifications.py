@@ -53,6 +53,14 @@ TEXTS = {
         "%(reference)s failed its quality inspection: answer the corrective action by %(due)s."
     ),
 }
+# A kind's other wording, chosen when the notification is written (params["variant"]).
+NOBODY_ON_DUTY = "nobody_on_duty"
+VARIANT_TEXTS = {
+    (Notification.Kind.EMERGENCY, NOBODY_ON_DUTY): _(
+        "Suspected emergency %(reference)s: %(summary)s. Nobody is on the duty roster "
+        "now: make sure someone answers it."
+    ),
+}
 URGENT_KINDS = frozenset(
     {
         Notification.Kind.EMERGENCY,
@@ -78,7 +86,9 @@ def message_backend():
 
 
 def notification_text(notification: Notification) -> str:
-    template = TEXTS.get(notification.kind)
+    template = VARIANT_TEXTS.get(
+        (notification.kind, notification.params.get("variant"))
+    ) or TEXTS.get(notification.kind)
     if template is None:
         return notification.kind
     params = dict(notification.params)

@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -90,3 +92,53 @@ class StaffProfile(models.Model):
         from staff.selectors import user_display_name
 
         return f"{user_display_name(self.user)} ({self.get_role_display()})"
+
+
+class DutyQuerySet(models.QuerySet):
+    def on_duty(self, *, property_id: int, at: datetime) -> "DutyQuerySet":
+        """The shifts of a property running at `at` (from inclusive, until exclusive)
+        whose person is active and still staff of that property."""
+        return self.filter(
+            property_id=property_id,
+            starts_at__lte=at,
+            ends_at__gt=at,
+            user__is_active=True,
+            user__staff_profile__properties=property_id,
+        )
+
+
+class Duty(models.Model):
+    """A shift of the duty roster (值班表): who answers a property's emergencies from when
+    until when (SPEC §3: a suspected emergency alerts the on-duty people). Its project
+    managers keep the roster, and so does the leader of its customer-service team."""
+
+    property = models.ForeignKey(
+        Property, on_delete=models.PROTECT, related_name="duties", verbose_name=_("property")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="duties",
+        verbose_name=_("staff member"),
+    )
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"))
+
+    history = HistoricalRecords()
+    objects = DutyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("duty shift")
+        verbose_name_plural = _("duty roster")
+        ordering = ["-starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="duty_ends_after_start"
+            ),
+        ]
+        indexes = [models.Index(fields=["property", "ends_at"], name="duty_property_ends_idx")]
+
+    def __str__(self) -> str:
+        from staff.selectors import user_display_name
+
+        return f"{self.property.name} · {user_display_name(self.user)}"

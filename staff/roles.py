@@ -14,6 +14,9 @@ VIEW_PLACES = [
     "buildings.view_residency",
 ]
 VIEW_STAFF = ["staff.view_team", "staff.view_staffprofile"]
+# The duty roster: project managers keep it, and so do leaders of a customer-service team
+# (for their team's property only: staff.admin.DutyAdmin).
+KEEP_ROSTER = ["staff.view_duty", "staff.add_duty", "staff.change_duty", "staff.delete_duty"]
 VIEW_COMPLAINTS = [
     "complaints.view_modelcase",
     "complaints.view_category",
@@ -93,6 +96,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *VIEW_SLA,
         *OWNER_ACTIONS,
         *VIEW_OWN_INSPECTIONS,
+        *KEEP_ROSTER,
         "complaints.change_correctiveaction",
     ],
     Role.PROJECT_MANAGER: [
@@ -114,6 +118,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "staff.change_team",
         "staff.change_staffprofile",
         "staff.grant_access",
+        *KEEP_ROSTER,
         "complaints.add_propertyslaoverride",
         "complaints.change_propertyslaoverride",
         "complaints.delete_propertyslaoverride",

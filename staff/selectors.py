@@ -45,6 +45,7 @@ PROPERTY_PATHS = {
     "buildings.residency": "unit__building__property",
     "staff.team": "property",
     "staff.staffprofile": "properties",
+    "staff.duty": "property",
     "complaints.propertyslaoverride": "property",
     "complaints.device": "property",
     "complaints.emergencyphrase": "property",

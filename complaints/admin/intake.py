@@ -7,23 +7,84 @@ complaints with "Save anyway" and one "Merge into …" button each, all submit b
 the one intake form (a form nested in it would be dropped by browsers)."""
 
 from django.core.exceptions import PermissionDenied
+from django.core.validators import MaxLengthValidator
+from django.http import HttpRequest, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from complaints import services
 from complaints.admin import forms
 from complaints.exceptions import ComplaintError
+from complaints.live_preview import preview_form_refused, preview_refused_for_rate
 from complaints.repeats import repeat_linked
 from complaints.selectors import complaint_list_visible_to
+from complaints.suggestions import IntakePreview, intake_preview
 from staff.selectors import property_ids_visible_to
 
 REPEATS_SHOWN = 10
+PREVIEW_MAX_LENGTH = 4000
+
+
+class IntakePreviewForm(forms.IntakeForm):
+    """The intake form's place (its choices scoped as the intake's are) and text: all
+    that the preview reads. Used by the admin page and the staff API alike."""
+
+    READ = ("unit", "building", "description", "location_text")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in [name for name in self.fields if name not in self.READ]:
+            del self.fields[name]
+        self.fields["description"].required = False
+        # As the portal's form: the preview matches phrases, not whole documents.
+        self.fields["description"].validators.append(MaxLengthValidator(PREVIEW_MAX_LENGTH))
+
+    def preview(self) -> IntakePreview:
+        """What filing the valid form's text about its place would make of it."""
+        data = self.cleaned_data
+        unit = data["unit"]
+        building = unit.building if unit is not None else data["building"]
+        return intake_preview(
+            description=data["description"],
+            location_text=data["location_text"],
+            property_id=building.property_id,
+            unit_id=unit.pk if unit is not None else None,
+            building_id=building.pk,
+        )
 
 
 class IntakeViewMixin:
     """ComplaintAdmin's add page: an agent files what a resident reports."""
+
+    def get_urls(self):
+        preview = path(
+            "intake/preview/",
+            self.admin_site.admin_view(never_cache(require_POST(self.intake_preview_view))),
+            name="complaints_complaint_intake_preview",
+        )
+        return [preview, *super().get_urls()]
+
+    def intake_preview_view(self, request: HttpRequest) -> JsonResponse:
+        """The live preview of the intake page (JSON, POST with the CSRF token): for those
+        who may take complaints in, about a place of their properties."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        refused = preview_refused_for_rate(request)
+        if refused is not None:
+            return refused
+        form = IntakePreviewForm(
+            request.POST,
+            admin_site=self.admin_site,
+            property_ids=property_ids_visible_to(request.user),
+        )
+        if not form.is_valid():
+            return preview_form_refused(form)
+        return JsonResponse(form.preview().as_dict(staff=True))
 
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):

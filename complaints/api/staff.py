@@ -4,6 +4,7 @@ software).
 
     GET  complaints/                      the list (filters, keyset pages)
     POST complaints/                      intake on behalf (phone, walk-in, paper, committee)
+    POST complaints/intake-preview/       what intake would suggest, before sending it
     GET  complaints/{id}/                 the detail: deadlines, actions, history
     POST complaints/{id}/{action}/        one of the admin's buttons (accept, classify, …)
 
@@ -30,6 +31,7 @@ from rest_framework.views import APIView
 from complaints import clock, permissions, services
 from complaints.admin.actions import ACTIONS
 from complaints.admin.forms import ActionForm, IntakeForm, RevisitForm
+from complaints.admin.intake import IntakePreviewForm
 from complaints.api.filters import ComplaintFilter, complaint_admin
 from complaints.api.pagination import KeysetPagination
 from complaints.api.staff_serializers import (
@@ -40,6 +42,7 @@ from complaints.api.staff_serializers import (
     ComplaintListSerializer,
 )
 from complaints.exceptions import ChangedMeanwhile, ComplaintNotFound, NotAllowed
+from complaints.live_preview import PreviewRateThrottle
 from complaints.models import Complaint, State
 from complaints.models.urgency import complaint_due_expression
 from complaints.repeats import repeat_linked
@@ -208,6 +211,67 @@ class ComplaintListView(StaffView, generics.ListAPIView):
         return list((visible_complaints(self.request.user) & linked)[:REPEATS_SHOWN])
 
 
+PREVIEW_SUGGESTION = inline_serializer(
+    "IntakePreviewSuggestion",
+    {
+        "category": serializers.IntegerField(),
+        "category_name": serializers.CharField(),
+        "reason": serializers.CharField(),
+        "level": serializers.IntegerField(),
+        "level_name": serializers.CharField(),
+        "team": serializers.IntegerField(allow_null=True),
+        "team_name": serializers.CharField(allow_null=True),
+    },
+    allow_null=True,
+)
+
+
+class IntakePreviewView(StaffView, APIView):
+    throttle_classes = [PreviewRateThrottle]
+
+    @extend_schema(
+        request=inline_serializer(
+            "IntakePreviewRequest",
+            {
+                "unit": serializers.IntegerField(required=False),
+                "building": serializers.IntegerField(required=False),
+                "description": serializers.CharField(required=False),
+                "location_text": serializers.CharField(required=False),
+            },
+        ),
+        responses={
+            200: inline_serializer(
+                "IntakePreview",
+                {
+                    "emergency": inline_serializer(
+                        "IntakePreviewEmergency",
+                        {"phrase": serializers.CharField(), "message": serializers.CharField()},
+                        allow_null=True,
+                    ),
+                    "suggestion": PREVIEW_SUGGESTION,
+                },
+            )
+        },
+        operation_id="complaints_intake_preview",
+    )
+    def post(self, request):
+        """What taking this text about this place in would make of it, before sending it:
+        the suspected emergency (the phrase) and the suggested category, level and team
+        with the reason (keywords, the place's recent complaints), as the admin's intake
+        page shows while the agent types. Saves nothing; a place outside the caller's
+        properties is a 400 field error."""
+        if not complaint_admin().has_add_permission(request):
+            raise NotAllowed()
+        form = IntakePreviewForm(
+            request_data(request),
+            admin_site=admin.site,
+            property_ids=property_ids_visible_to(request.user),
+        )
+        if not form.is_valid():
+            raise ValidationError(form_errors(form))
+        return Response(form.preview().as_dict(staff=True))
+
+
 class ComplaintDetailView(StaffView, generics.RetrieveAPIView):
     """One complaint the caller may see (else 404)."""
 
@@ -315,6 +379,11 @@ class ComplaintActionView(StaffView, APIView):
 
 urlpatterns = [
     path("complaints/", ComplaintListView.as_view(), name="staff-complaint-list"),
+    path(
+        "complaints/intake-preview/",
+        IntakePreviewView.as_view(),
+        name="staff-complaint-intake-preview",
+    ),
     path("complaints/<int:pk>/", ComplaintDetailView.as_view(), name="staff-complaint-detail"),
     path(
         "complaints/<int:pk>/<str:action>/",

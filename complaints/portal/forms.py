@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from buildings.models import Building, Property, Resident, Unit
 from complaints.models import Category, State
 from complaints.photos import MAX_PHOTOS_PER_COMPLAINT
+from complaints.suggestions import IntakePreview, intake_preview
 
 
 class MultiplePhotoInput(forms.FileInput):
@@ -126,6 +127,33 @@ class ComplaintForm(forms.Form):
                 % {"limit": MAX_PHOTOS_PER_COMPLAINT, "count": len(photos)}
             )
         return photos
+
+
+class PreviewForm(ComplaintForm):
+    """The filing form's place (the resident's own choices), kind and text: what the live
+    preview reads while the resident types."""
+
+    READ = ("place", "category", "description", "location_text")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in [name for name in self.fields if name not in self.READ]:
+            del self.fields[name]
+        self.fields["description"].required = False
+
+    def preview(self) -> IntakePreview:
+        """What filing the valid form's text about its place would make of it."""
+        data = self.cleaned_data
+        place = data["place"]
+        building = place["unit"].building if place["unit"] else place["building"]
+        return intake_preview(
+            description=data["description"],
+            location_text=data["location_text"],
+            property_id=building.property_id if building else place["property"].pk,
+            unit_id=place["unit"].pk if place["unit"] else None,
+            building_id=building.pk if building else None,
+            category=data["category"],
+        )
 
 
 def _grouped() -> list:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("portal/logout/", views.LogoutView.as_view(), name="logout"),
     path("portal/complaints/", views.complaint_list, name="complaint_list"),
     path("portal/complaints/new/", views.complaint_new, name="complaint_new"),
+    path("portal/complaints/new/preview/", views.complaint_preview, name="complaint_preview"),
     path("portal/complaints/<int:pk>/", views.complaint_detail, name="complaint_detail"),
     path(
         "portal/complaints/<int:pk>/submitted/",

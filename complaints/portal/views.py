@@ -15,6 +15,7 @@ from django.urls import reverse, translate_url
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from buildings.models import Resident
@@ -26,12 +27,14 @@ from complaints.exceptions import (
     FilingLimitReached,
     InvalidInput,
 )
+from complaints.live_preview import preview_form_refused, preview_refused_for_rate
 from complaints.models import AWAITING_RESPONSE_STATES, Complaint, Notification, State, Transition
 from complaints.notifications import unread_count
 from complaints.portal import display
 from complaints.portal.drafts import draft_take, keeps_draft
 from complaints.portal.forms import (
     ComplaintForm,
+    PreviewForm,
     ReopenForm,
     SeenStateForm,
     SurveyForm,
@@ -201,6 +204,21 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
     return render(
         request, "portal/complaint_form.html", _base_context(request, form=form), status=status
     )
+
+
+@never_cache
+@require_POST
+@resident_required
+def complaint_preview(request: HttpRequest) -> HttpResponse:
+    """The filing form's live preview (JSON, POST with the CSRF token): a suspected
+    emergency and the suggested kind, for a place of the resident's own."""
+    refused = preview_refused_for_rate(request)
+    if refused is not None:
+        return refused
+    form = PreviewForm(request.POST, resident=request.resident)
+    if not form.is_valid():
+        return preview_form_refused(form)
+    return JsonResponse(form.preview().as_dict(staff=False))
 
 
 @resident_required

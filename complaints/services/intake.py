@@ -10,8 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from buildings.models import Building, Property, Resident, Unit
-from complaints import sla
-from complaints.emergency import emergency_phrase_match
+from complaints import clock, sla
 from complaints.exceptions import InvalidInput, NotAllowed
 from complaints.models import (
     Category,
@@ -19,15 +18,16 @@ from complaints.models import (
     Complaint,
     IntakeSuggestion,
     Level,
+    Notification,
     Photo,
     Transition,
 )
-from complaints.notifications import event_key
+from complaints.notifications import NOBODY_ON_DUTY, event_key
 from complaints.reasons import SystemReason, system_reason
 from complaints.repeats import repeat_members_refresh
 from complaints.services.base import RESIDENT_CHANNELS, complaint_save, refuse
 from complaints.services.filing_limit import filing_limit_refusal
-from complaints.services.notify import notify_managers
+from complaints.services.notify import notify
 from complaints.services.photos import photos_add
 from complaints.services.transitions import (
     complaint_accept,
@@ -35,9 +35,13 @@ from complaints.services.transitions import (
     complaint_dispatch,
     complaint_merge,
 )
-from complaints.suggestions import suggestion_for
-from staff.models import Team
-from staff.selectors import property_ids_visible_to
+from complaints.suggestions import intake_preview
+from staff.models import Duty, Team
+from staff.selectors import (
+    project_manager_ids_by_property,
+    property_ids_visible_to,
+    service_leader_id_by_property,
+)
 
 
 def _resolve_place(
@@ -86,10 +90,13 @@ def complaint_create(
     text (`complaints.emergency`, recorded in `emergency_phrase`), or a category whose
     default level is I, marks the complaint a suspected emergency at once, and so does a
     `suggested_level` of I (a sensor's configured level); the level itself is still set
-    by classifying.
+    by classifying. A suspected emergency alerts the people on duty at once
+    (`_emergency_alert`).
 
-    The keyword tables' suggestion of category, level and team is stored with its reason
-    (`complaints.suggestions`); the agent's classification stays final.
+    The suggestion of category, level and team (the keyword tables, and the place's
+    recent complaints) is stored with its reason; it and the emergency check are
+    `complaints.suggestions.intake_preview`, which the forms also show while typing. The
+    agent's classification stays final.
 
     With `merge_into_id` (intake of a repeat) the new complaint is merged into that one
     at once, by `complaint_merge`'s rules: both are saved or neither is.
@@ -132,8 +139,14 @@ def complaint_create(
     if resident is not None:
         contact_name = contact_name or resident.name
         contact_phone = contact_phone or resident.phone
-    emergency_phrase = emergency_phrase_match(
-        f"{description} {location_text}", property_id=property.pk
+    preview = intake_preview(
+        description=description,
+        location_text=location_text,
+        property_id=property.pk,
+        unit_id=unit.pk if unit is not None else None,
+        building_id=building.pk if building is not None else None,
+        category=category,
+        level=suggested_level,
     )
     complaint = Complaint(
         channel=channel,
@@ -148,19 +161,13 @@ def complaint_create(
         preferred_contact_time=preferred_contact_time,
         created_by=actor,
         category=category,
-        emergency_phrase=emergency_phrase,
-        suspected_emergency=bool(emergency_phrase)
-        or (category is not None and category.default_level == Level.I)
-        or suggested_level == Level.I,
+        emergency_phrase=preview.emergency_phrase,
+        suspected_emergency=preview.suspected_emergency,
     )
     sla.first_response_provisional(complaint)
     complaint_save(complaint, actor=actor, transition=Transition.CREATE, reason="")
     photos_add(complaint, {Photo.Step.EVIDENCE: photos}, actor=actor)
-    suggestion = suggestion_for(
-        f"{description} {location_text}",
-        property_id=property.pk,
-        emergency=complaint.suspected_emergency,
-    )
+    suggestion = preview.suggestion
     if suggestion is not None:
         IntakeSuggestion.objects.create(
             complaint=complaint,
@@ -170,9 +177,7 @@ def complaint_create(
             reason=suggestion.reason,
         )
     if complaint.suspected_emergency:
-        notify_managers(
-            complaint, kind="emergency", event_key=event_key("emergency", complaint.pk), leader=True
-        )
+        _emergency_alert(complaint)
     repeat_members_refresh(complaint, before=None)
     if merge_into_id is not None:
         complaint = complaint_merge(
@@ -182,6 +187,30 @@ def complaint_create(
             reason=system_reason(SystemReason.MERGED_AT_INTAKE),
         )
     return complaint
+
+
+def _emergency_alert(complaint: Complaint) -> None:
+    """A suspected emergency alerts, once (the event is the complaint), the staff on duty
+    for its property at this moment (`staff.models.Duty`), its customer-service leader
+    and its project managers. With nobody on duty the leader and the managers are told
+    so in the alert, to reach someone themselves."""
+    property_id = complaint.property_id
+    on_duty = set(
+        Duty.objects.on_duty(property_id=property_id, at=clock.now()).values_list(
+            "user_id", flat=True
+        )
+    )
+    recipients = on_duty | set(project_manager_ids_by_property([property_id])[property_id])
+    leader_id = service_leader_id_by_property([property_id]).get(property_id)
+    if leader_id:
+        recipients.add(leader_id)
+    notify(
+        complaint,
+        recipients,
+        kind=Notification.Kind.EMERGENCY,
+        event_key=event_key("emergency", complaint.pk),
+        params=None if on_duty else {"variant": NOBODY_ON_DUTY},
+    )
 
 
 @transaction.atomic

@@ -40,7 +40,7 @@ from staff.models import Role
 
 from . import expect as E
 from .runner import Req
-from .world import LIVE_MONTH, PUBLISHED_MONTH, RESIDENTS, STAFF_ROLES, World
+from .world import LIVE_MONTH, PUBLISHED_MONTH, REQUESTED_AT, RESIDENTS, STAFF_ROLES, World
 
 AGENT, HANDLER, LEADER, PM, SUPERVISOR = (
     Role.AGENT,
@@ -887,6 +887,39 @@ def phrase_change(ctx, key):
     ]
 
 
+def _duty_data(ctx, prop: str, user) -> dict:
+    return {
+        "property": ctx.prop_pk(prop),
+        "user": user.pk,
+        "starts_at_0": "2025-03-10",
+        "starts_at_1": "08:00:00",
+        "ends_at_0": "2025-03-10",
+        "ends_at_1": "20:00:00",
+    }
+
+
+def _staff_of(ctx, prop: str):
+    return ctx.world.users["agent"] if prop == "X" else ctx.obj("user:agent_y")
+
+
+def duty_add(ctx):
+    home, away = ctx.home, ctx.away
+    return [
+        Body("for own property", _duty_data(ctx, home, _staff_of(ctx, home))),
+        Body("for the other property", _duty_data(ctx, away, _staff_of(ctx, away)), "out"),
+        Body("staff of the other property", _duty_data(ctx, home, _staff_of(ctx, away)), "out"),
+    ]
+
+
+def duty_change(ctx, key):
+    own = ctx.world.objects[f"property-of:{key}"]
+    away = "Y" if own == "X" else "X"
+    return [
+        Body("unchanged", _duty_data(ctx, own, _staff_of(ctx, own))),
+        Body("moved to the other property", _duty_data(ctx, away, _staff_of(ctx, away)), "out"),
+    ]
+
+
 def board_add(ctx):
     return [
         Body("for own property", {"property": ctx.prop_pk(ctx.home), "name": "Lobby TV"}),
@@ -1261,6 +1294,21 @@ MODELS = [
         change_bodies=board_change,
         lookup={"token_prefix__startswith": "zzzz"},
         bulk={"action": "revoke"},
+    ),
+    # The duty roster: a property's project managers keep it (and the leader of its
+    # customer-service team, whom the world does not have); other team leaders read it.
+    Model(
+        "staff.duty",
+        view=frozenset({LEADER, PM}),
+        add=frozenset({PM}),
+        change=frozenset({PM}),
+        delete=frozenset({PM}),
+        objects=keys("duty:X", "duty:Y"),
+        visible=by_property,
+        add_bodies=duty_add,
+        change_bodies=duty_change,
+        versions=duty_change,
+        lookup={"user__username__startswith": "zzzz"},
     ),
     Model(
         "complaints.categorykeyword",
@@ -2361,6 +2409,81 @@ def suggestion_accuracy(ctx):
     ]
 
 
+def portal_preview(ctx):
+    """The filing form's live preview: POST only, a resident's own places only."""
+    key = "portal:complaint_preview"
+    target = url(key)
+    gate = portal_gate(ctx)
+    own_unit = {"resident_a": "unit:A", "resident_b": "unit:B"}.get(ctx.user, "unit:A")
+    other_unit = "unit:B" if own_unit == "unit:A" else "unit:A"
+
+    def body(place):
+        return {"place": place, "description": "电梯困人", "location_text": ""}
+
+    return [
+        Req(key, "GET", "GET", target, E.NOT_ALLOWED),
+        Req(key, "own unit", "POST", target, gate or E.ok(), data=body(f"unit:{ctx.pk(own_unit)}")),
+        Req(
+            key,
+            "a neighbour's unit",
+            "POST",
+            target,
+            gate or E.status(400),
+            data=body(f"unit:{ctx.pk(other_unit)}"),
+        ),
+        Req(
+            key,
+            "a building of the other property",
+            "POST",
+            target,
+            gate or E.status(400),
+            data=body(f"building:{ctx.pk('building:Y')}"),
+        ),
+    ]
+
+
+def _preview_bodies(ctx) -> list[tuple[str, dict, bool]]:
+    away = _away_unit(ctx)
+    return [
+        ("own unit", {"unit": ctx.pk(_home_unit(ctx)), "description": "电梯困人"}, True),
+        ("unit of the other property", {"unit": ctx.pk(away), "description": "漏水"}, False),
+        (
+            "building of the other property",
+            {"building": ctx.obj(away).building_id, "description": "漏水"},
+            False,
+        ),
+    ]
+
+
+def intake_preview(ctx):
+    """The intake page's live preview: POST only, for those who take complaints in, about
+    places of their properties (another's is a field error, 400)."""
+    key = "admin:complaints_complaint_intake_preview"
+    target = url(key)
+    gate = admin_gate(ctx)
+    if gate is None and ctx.role not in (AGENT, PM):
+        gate = E.FORBIDDEN
+    reqs = [Req(key, "GET", "GET", target, admin_gate(ctx) or E.NOT_ALLOWED)]
+    for label, data, inside in _preview_bodies(ctx):
+        expected = gate or (E.ok() if inside else E.status(400))
+        reqs.append(Req(key, label, "POST", target, expected, data=data))
+    return reqs
+
+
+def api_intake_preview(ctx):
+    """The staff API's intake preview: as the admin page's."""
+    key = "api:staff-complaint-intake-preview"
+    target = url(key)
+    gate = api_staff_gate(ctx)
+    reqs = [Req(key, "GET", "GET", target, gate or E.NOT_ALLOWED)]
+    if gate is None and ctx.role not in (AGENT, PM):
+        gate = E.FORBIDDEN
+    for label, data, inside in _preview_bodies(ctx):
+        expected = gate or (E.ok() if inside else E.status(400))
+        reqs.append(Req(key, label, "POST", target, expected, data=data))
+    return reqs
+
+
 def board_view(name: str):
     """A site board is reached with its link alone, by anyone holding it, login or not:
     it shows the counts of its property (whose name it echoes) and nothing else; an
@@ -2443,6 +2566,9 @@ def build_table() -> dict[str, Callable[[Ctx], list[Req]]]:
             for name in ("photo", "photo_thumbnail")
         },
         "admin:complaints_emergencyphrase_test": phrase_test,
+        "portal:complaint_preview": portal_preview,
+        "admin:complaints_complaint_intake_preview": intake_preview,
+        "api:staff-complaint-intake-preview": api_intake_preview,
         "admin:complaints_categorykeyword_accuracy": suggestion_accuracy,
         "board:page": board_view("page"),
         "board:data": board_view("data"),
@@ -2581,6 +2707,17 @@ def _intake_rules(world: World) -> None:
     o["token:revoked"] = board_token_create(actor=world.users["project_manager"], board=old)
     board_token_revoke(actor=world.users["project_manager"], board_id=old.pk)
     o["keyword:1"] = CategoryKeyword.objects.order_by("pk").first()
+    from staff.models import Duty
+
+    for key, user in (("X", world.users["agent"]), ("Y", o["user:agent_y"])):
+        o[f"duty:{key}"] = Duty.objects.create(
+            property=world.props[key],
+            user=user,
+            starts_at=REQUESTED_AT - timedelta(hours=1),
+            ends_at=REQUESTED_AT + timedelta(hours=7),
+        )
+        o[f"property-of:duty:{key}"] = key
+        o[f"version:duty:{key}"] = o[f"duty:{key}"].history.values_list("history_id", flat=True)[0]
 
 
 def _quality(world: World) -> None:

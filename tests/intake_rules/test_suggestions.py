@@ -118,7 +118,7 @@ def test_classify_form_proposes_the_suggestion(client, agent, file, codes):
 
 
 @pytest.fixture
-def history(time_machine, file, walk, codes, other_prop):
+def history(time_machine, file, walk, codes, prop, other_prop):
     """February: two leak suggestions (one kept, one classified as elevator), one kept
     elevator suggestion, one garbage suggestion never classified, one complaint without a
     suggestion; March: one kept leak suggestion; another property's complaint."""
@@ -127,7 +127,11 @@ def history(time_machine, file, walk, codes, other_prop):
     walk(State.CLASSIFIED, complaint=file("水管漏水"), category=codes["elevator"])
     walk(State.CLASSIFIED, complaint=file("电梯门关不上"), category=codes["elevator"])
     file("垃圾桶满了")
-    walk(State.CLASSIFIED, complaint=file("Hello"), category=codes["leak"])
+    # In a building of its own: its neighbours' complaints would suggest their category.
+    silent = ComplaintFactory(
+        resident=ResidentFactory(unit=UnitFactory(building__property=prop)), description="Hello"
+    )
+    walk(State.CLASSIFIED, complaint=silent, category=codes["leak"])
     time_machine.move_to(SHANGHAI_MAR, tick=False)
     walk(State.CLASSIFIED, complaint=file("厨房漏水"), category=codes["leak"])
     ComplaintFactory(
