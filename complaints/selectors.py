@@ -18,6 +18,7 @@ from complaints.models import (
     State,
 )
 from complaints.models.urgency import (
+    QUEUE_STATES,
     SUSPECTED_EMERGENCY_PENDING,
 )
 from staff.selectors import property_ids_visible_to
@@ -159,14 +160,14 @@ def queue_condition(queue: str, *, user: AbstractBaseUser, now: datetime) -> Q:
 
 
 def complaint_queue_counts(user: AbstractBaseUser, *, now: datetime) -> dict[str, int]:
-    """Every queue's size in one aggregate query, over the rows of some queue only (the
-    open ones and the closed ones due for revisit, through their indexes), not the whole
-    history in scope."""
+    """Every queue's size in one aggregate query over the queue rows only (QUEUE_STATES,
+    the condition of their index), not the whole history in scope."""
     conditions = {queue.value: queue_condition(queue, user=user, now=now) for queue in Queue}
     return (
         complaint_list_visible_to(user)
-        .filter(reduce(operator.or_, conditions.values()))
+        .filter(reduce(operator.or_, conditions.values()), state__in=QUEUE_STATES)
+        # Counting a column of the index (never empty), not the id, which it lacks.
         .aggregate(
-            **{name: Count("pk", filter=condition) for name, condition in conditions.items()}
+            **{name: Count("property", filter=condition) for name, condition in conditions.items()}
         )
     )

@@ -495,7 +495,8 @@ class ScaleSeeder:
             return State.WITHDRAWN
         if draw < 0.04:
             return State.MERGED
-        return State.REVISITED if days > 3 and rng.random() < 0.85 else State.CLOSED
+        revisited = 0.99 if days > 7 else 0.85 if days > 3 else 0
+        return State.REVISITED if rng.random() < revisited else State.CLOSED
 
     def _complaint(self, pk: int, created: datetime) -> tuple[dict, dict]:
         rng, now = self.rng, self.now
