@@ -20,6 +20,7 @@ gunicorn does, so that production settings' secure cookies and CSRF checks apply
 """
 
 import itertools
+import json
 import os
 import random
 import re
@@ -29,6 +30,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import gevent
+import gevent.event
 from locust import HttpUser, between, events, task
 from locust.exception import StopUser
 from requests.cookies import RequestsCookieJar
@@ -65,12 +67,42 @@ def _bound(**_kwargs) -> None:
 
 
 _environment = None
+_logged_in = 0
+_all_logged_in = gevent.event.Event()
+_login_stats: dict[str, dict] = {}
 
 
 @events.init.add_listener
 def _keep_environment(environment, **_kwargs) -> None:
     global _environment
     _environment = environment
+
+
+def _one_logged_in() -> None:
+    """Once every user has logged in, the statistics start again: the figures are the
+    steady state, not 32 password hashes at once. The logins' own figures are kept apart
+    (LOAD_LOGIN_STATS)."""
+    global _logged_in
+    _logged_in += 1
+    runner = _environment.runner if _environment else None
+    if runner is None or _logged_in != runner.target_user_count:
+        return
+    for (name, _method), entry in _environment.stats.entries.items():
+        if "login" in name:
+            _login_stats[name] = {
+                "requests": entry.num_requests,
+                "failures": entry.num_failures,
+                "p50_ms": entry.get_response_time_percentile(0.5),
+                "p95_ms": entry.get_response_time_percentile(0.95),
+            }
+    _environment.stats.reset_all()
+    _all_logged_in.set()
+
+
+@events.quitting.add_listener
+def _write_login_stats(**_kwargs) -> None:
+    if os.environ.get("LOAD_LOGIN_STATS"):
+        Path(os.environ["LOAD_LOGIN_STATS"]).write_text(json.dumps(_login_stats))
 
 
 class Page(HTMLParser):
@@ -155,6 +187,14 @@ class BrowserUser(HttpUser):
 
     def login(self, path: str, username: str, name: str, *, landing: str) -> bool:
         """Fill the login form at `path`; a success redirects to `landing` (a path prefix)."""
+        try:
+            return self._login(path, username, name, landing=landing)
+        finally:
+            if not getattr(self, "counted", False):
+                self.counted = True
+                _one_logged_in()
+
+    def _login(self, path: str, username: str, name: str, *, landing: str) -> bool:
         self.client.cookies.clear()
         page = self.get_page(path, f"{name} (form)")
         if page is None:
@@ -274,6 +314,7 @@ class FilingResident(Resident):
     @task
     def file(self) -> None:
         global _filings_started, _filings_done
+        _all_logged_in.wait()
         if _filings_started >= FILINGS or not self.may_file():
             raise StopUser
         _filings_started += 1

@@ -238,6 +238,8 @@ def locust(
         "--csv", str(csv_prefix), "--only-summary", "--loglevel", "WARNING",
         *classes,
     ]  # fmt: skip
+    logins = Path(f"{csv_prefix}_logins.json")
+    env = {**env, "LOAD_LOGIN_STATS": str(logins)}
     started = time.monotonic()
     subprocess.run(command, env=env, check=False, capture_output=True)
     elapsed = time.monotonic() - started
@@ -254,6 +256,7 @@ def locust(
     failures_file = Path(f"{csv_prefix}_failures.csv")
     failures = list(csv.DictReader(failures_file.open())) if failures_file.exists() else []
     rows["Aggregated"]["wall_s"] = round(elapsed, 1)
+    rows["Aggregated"]["ramp_up_logins"] = json.loads(logins.read_text()) if logins.exists() else {}
     rows["Aggregated"]["load_average"] = load_average()
     rows["Aggregated"]["failure_samples"] = [
         f"{f['Name']}: {f['Error']} ×{f['Occurrences']}" for f in failures[:5]
@@ -271,9 +274,10 @@ def locust(
 
 def print_run(title: str, rows: dict[str, dict]) -> None:
     total = rows["Aggregated"]
+    failures = total["failures"] + sum(r["failures"] for r in total["ramp_up_logins"].values())
     print(
-        f"\n{title}: {total['requests']} requests in {total['wall_s']} s, "
-        f"{total['rps']:.1f}/s, failures {total['failures']}, exceptions {total['exceptions']}, "
+        f"\n{title}: {total['requests']} requests after the ramp-up, in {total['wall_s']} s "
+        f"with it, {total['rps']:.1f}/s, failures {failures}, exceptions {total['exceptions']}, "
         f"load average {total['load_average']}"
     )
     print(f"  {'request':<48}{'count':>7}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'fail':>6}")
@@ -282,6 +286,11 @@ def print_run(title: str, rows: dict[str, dict]) -> None:
             continue
         print(
             f"  {name:<48}{row['requests']:>7}{row['rps']:>8.1f}"
+            f"{row['p50_ms']:>8.0f}{row['p95_ms']:>8.0f}{row['failures']:>6}"
+        )
+    for name, row in sorted(total["ramp_up_logins"].items()):
+        print(
+            f"  {name + ' [ramp-up]':<48}{row['requests']:>7}{'':>8}"
             f"{row['p50_ms']:>8.0f}{row['p95_ms']:>8.0f}{row['failures']:>6}"
         )
     for sample in total["failure_samples"]:
