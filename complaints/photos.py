@@ -90,14 +90,15 @@ def photo_process(upload: UploadedFile) -> ProcessedPhoto:
             field="photos",
         ) from None
     icc_profile = source.info.get("icc_profile")
+    # Converted before shrinking: a palette picture would be shrunk by dropping pixels.
+    # convert() keeps the EXIF for the turn below.
+    image = source if source.mode in ("RGB", "L") else source.convert("RGB")
     # The bounding box is square, so shrinking before the turn gives the same picture, and
-    # the turn then moves a quarter of the pixels.
-    source.thumbnail((STORED_MAX_SIDE, STORED_MAX_SIDE))
+    # the turn then moves a fraction of the pixels.
+    image.thumbnail((STORED_MAX_SIDE, STORED_MAX_SIDE))
     # exif_transpose applies the orientation to the pixels as decoded (draft scale
     # included); the re-encode below drops every EXIF tag, GPS included.
-    image = ImageOps.exif_transpose(source)
-    if image.mode not in ("RGB", "L"):
-        image = image.convert("RGB")
+    image = ImageOps.exif_transpose(image)
     thumbnail = image.resize(
         _contained(image.size, THUMBNAIL_SIDE), Image.Resampling.BICUBIC, reducing_gap=2.0
     )
