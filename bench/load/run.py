@@ -246,12 +246,14 @@ def locust(
     rows = {}
     with open(f"{csv_prefix}_stats.csv", newline="") as stats:
         for row in csv.DictReader(stats):
+            if row["Request Count"] == "0" and row["Name"] != "Aggregated":
+                continue  # a login done before the statistics started again
             rows[row["Name"]] = {
                 "requests": int(row["Request Count"]),
                 "failures": int(row["Failure Count"]),
                 "rps": float(row["Requests/s"]),
-                "p50_ms": float(row["50%"] or 0),
-                "p95_ms": float(row["95%"] or 0),
+                "p50_ms": float(row["50%"]) if row["50%"] not in ("", "N/A") else 0.0,
+                "p95_ms": float(row["95%"]) if row["95%"] not in ("", "N/A") else 0.0,
             }
     failures_file = Path(f"{csv_prefix}_failures.csv")
     failures = list(csv.DictReader(failures_file.open())) if failures_file.exists() else []
