@@ -154,6 +154,66 @@ def test_exif_orientation_is_applied():
     assert ORIENTATION not in image.getexif()
 
 
+def phone_photo(exif: Image.Exif) -> bytes:
+    """A 4032 x 3024 (12 MP) JPEG as a phone held upright stores it: blue, with a red
+    block in the top-left corner of the sensor's picture."""
+    image = Image.new("RGB", (4032, 3024), "blue")
+    image.paste("red", (0, 0, 1008, 756))
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=90, exif=exif.tobytes())
+    return buffer.getvalue()
+
+
+def colour_at(image: Image.Image, x: float, y: float) -> str:
+    r, g, b = image.convert("RGB").getpixel((int(x * image.width), int(y * image.height)))
+    return "red" if r > 200 and b < 60 else "blue" if b > 200 and r < 60 else f"{r},{g},{b}"
+
+
+def test_rotated_12_megapixel_phone_photo_comes_out_upright_reduced_and_stripped():
+    """A 12 MP photo with EXIF orientation 6 (turned 90° clockwise on display) is decoded
+    at half scale: stored 1512 x 2016 and thumbnailed 240 x 320, both upright (the
+    sensor's top-left corner is now the top-right) and without EXIF or GPS."""
+    exif = Image.Exif()
+    exif[ORIENTATION] = 6
+    exif[GPS_IFD] = {1: "N", 2: (31.0, 14.0, 9.0), 3: "E", 4: (121.0, 28.0, 1.0)}
+
+    result = photo_process(image_upload("IMG_0042.JPG", content=phone_photo(exif)))
+
+    for stored, size in ((result.image, (1512, 2016)), (result.thumbnail, (240, 320))):
+        image = decoded(stored)
+        assert image.format == "JPEG"
+        assert image.size == size
+        assert colour_at(image, 0.9, 0.1) == "red"
+        assert colour_at(image, 0.1, 0.1) == "blue"
+        assert colour_at(image, 0.9, 0.9) == "blue"
+        assert not image.getexif()
+        assert not image.getexif().get_ifd(GPS_IFD)
+
+
+def test_12_megapixel_photo_without_orientation_keeps_its_landscape():
+    """Without an orientation tag the same photo stays landscape, red block top-left."""
+    result = photo_process(image_upload("IMG_0043.JPG", content=phone_photo(Image.Exif())))
+
+    image = decoded(result.image)
+    assert image.size == (2016, 1512)
+    assert colour_at(image, 0.1, 0.1) == "red"
+    assert colour_at(image, 0.9, 0.1) == "blue"
+
+
+def test_truncated_12_megapixel_photo_is_refused():
+    """A phone photo cut off halfway (an interrupted upload) is refused with the message
+    naming it, although it is decoded at reduced scale."""
+    content = phone_photo(Image.Exif())
+
+    with pytest.raises(InvalidInput) as excinfo:
+        photo_process(image_upload("IMG_0044.JPG", content=content[: len(content) // 2]))
+
+    assert excinfo.value.field == "photos"
+    assert excinfo.value.message == (
+        "IMG_0044.JPG is not a JPEG, PNG, WebP or HEIC picture, or it is damaged."
+    )
+
+
 # --- the photo view ------------------------------------------------------------------------
 
 
