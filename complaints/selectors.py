@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from functools import reduce
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Q, QuerySet, TextChoices
+from django.db.models import Count, F, OrderBy, Q, QuerySet, TextChoices
 from django.db.models.functions import Right
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +20,7 @@ from complaints.models import (
 from complaints.models.urgency import (
     QUEUE_STATES,
     SUSPECTED_EMERGENCY_PENDING,
+    complaint_urgency_ordering,
 )
 from staff.selectors import property_ids_visible_to
 
@@ -148,7 +149,7 @@ def queue_condition(queue: str, *, user: AbstractBaseUser, now: datetime) -> Q:
         Queue.MINE: open_ & (Q(owner_id=user.pk) | Q(assignee_id=user.pk)),
         Queue.MY_TEAM: open_ & Q(team_id=profile.team_id)
         if profile is not None and profile.team_id is not None
-        else Q(pk__isnull=True),
+        else Q(pk__in=[]),
         Queue.UNACCEPTED: Q(state=State.NEW),
         Queue.DUE_SOON: _due("gt", now) & _due("lte", now + DUE_SOON),
         Queue.OVERDUE: _due("lte", now),
@@ -159,13 +160,27 @@ def queue_condition(queue: str, *, user: AbstractBaseUser, now: datetime) -> Q:
     return conditions[Queue(queue)]
 
 
+# Queues of complaints that count to no deadline (waiting for the resident, closed
+# before the revisit call), so that their urgency order is the newest first. Said so,
+# the database walks the filing-time index from the newest end, where they are; by the
+# urgency index it walked past every complaint with a deadline first (0.6 s at a million).
+UNDATED_QUEUES = (Queue.TO_CONFIRM, Queue.TO_REVISIT)
+
+
+def queue_ordering(queue: str) -> list[OrderBy]:
+    """The order of one queue's list: the urgency order, in the form its index serves."""
+    if queue in UNDATED_QUEUES:
+        return [F("created_at").desc()]
+    return complaint_urgency_ordering()
+
+
 def complaint_queue_counts(user: AbstractBaseUser, *, now: datetime) -> dict[str, int]:
     """Every queue's size in one aggregate query over the queue rows only (QUEUE_STATES,
     the condition of their index), not the whole history in scope."""
     conditions = {queue.value: queue_condition(queue, user=user, now=now) for queue in Queue}
     return (
         complaint_list_visible_to(user)
-        .filter(reduce(operator.or_, conditions.values()), state__in=QUEUE_STATES)
+        .filter(state__in=QUEUE_STATES)
         # Counting a column of the index (never empty), not the id, which it lacks.
         .aggregate(
             **{name: Count("property", filter=condition) for name, condition in conditions.items()}

@@ -35,9 +35,11 @@ from complaints.models.urgency import (
 from complaints.reasons import reason_text
 from complaints.repeats import repeat_linked
 from complaints.selectors import (
+    Queue,
     complaint_list_visible_to,
     complaint_phone_match,
     is_suspected_emergency_pending,
+    queue_ordering,
 )
 from staff.admin_scope import ScopedAdmin
 from staff.selectors import user_display_name
@@ -174,6 +176,10 @@ class ComplaintAdmin(
 
     def get_queryset(self, request):
         return complaint_list_visible_to(request.user)
+
+    def get_ordering(self, request):
+        queue = request.GET.get(QueueFilter.parameter_name)
+        return queue_ordering(queue) if queue in Queue.values else super().get_ordering(request)
 
     def get_changelist(self, request, **kwargs):
         return ComplaintChangeList
