@@ -5,7 +5,7 @@ are in `views`, `intake` and `bulk`."""
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.urls import path, reverse
 from django.utils import timezone
@@ -14,7 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from buildings.models import Building, mask_phone
+from buildings.models import Building, Unit, mask_phone
 from complaints import permissions, sla
 from complaints.admin.actions import available_actions
 from complaints.admin.bulk import BulkActionsMixin
@@ -205,11 +205,17 @@ class ComplaintAdmin(
         complaint_id = Complaint.parse_reference(search_term)
         if complaint_id is not None:
             return queryset.filter(pk=complaint_id), False
-        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         by_phone = complaint_phone_match(queryset, search_term, request.user)
         if by_phone is not None:
-            results = results | by_phone
-        return results, may_have_duplicates
+            # A number is a phone's tail, a unit or a row id, each found through its
+            # index; "contains" over the texts read every row (5 s at a million).
+            term = search_term.strip()
+            units = Unit.objects.filter(number=term).values("pk")
+            number = Q(unit_id__in=units)
+            if term.isdigit():
+                number |= Q(pk=int(term))
+            return by_phone | queryset.filter(number), False
+        return super().get_search_results(request, queryset, search_term)
 
     def get_readonly_fields(self, request, obj=None):
         # Every change goes through complaints.services: the page shows, the buttons act.

@@ -10,7 +10,7 @@ import pytest
 from workspace_helpers import admin_url, references
 
 from complaints.admin import pagination
-from complaints.models import State
+from complaints.models import Complaint, State
 from staff.models import Team
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +92,38 @@ def test_the_date_filter_narrows_the_list(client, agent, in_state, time_machine,
 
     assert listed == [recent.reference]
     assert old.reference in references(client.get(admin_url(LIST)))
+
+
+@pytest.mark.parametrize(("queue", "state"), [("to_confirm", State.HANDLED)])
+def test_a_queue_without_deadlines_lists_the_newest_first(
+    client, agent, in_state, time_machine, now, queue, state
+):
+    """Waiting for the resident, nothing counts to a deadline: the urgency order is the
+    filing time, newest first (read through the filing-time index)."""
+    time_machine.move_to(now - timedelta(days=2), tick=False)
+    older = in_state(state)
+    time_machine.move_to(now, tick=False)
+    newer = in_state(state)
+    client.force_login(agent)
+
+    listed = references(client.get(admin_url(LIST) + f"?queue={queue}"))
+
+    assert listed == [newer.reference, older.reference]
+
+
+def test_a_number_finds_the_phone_tail_the_unit_and_the_id(client, agent, in_state, unit):
+    """Four digits or more are looked up as a phone's last digits, a unit number and a
+    row id, each through its index, not by reading every description."""
+    at_unit = in_state(State.NEW)
+    assert at_unit.unit == unit
+    by_phone = in_state(State.NEW)
+    Complaint.objects.filter(pk=by_phone.pk).update(contact_phone="13800001201", unit=None)
+    described = in_state(State.NEW)
+    Complaint.objects.filter(pk=described.pk).update(
+        description="Room 1201 upstairs", unit=None, contact_phone="13800002222"
+    )
+    client.force_login(agent)
+
+    listed = references(client.get(admin_url(LIST), {"q": "1201"}))
+
+    assert sorted(listed) == sorted([at_unit.reference, by_phone.reference])
