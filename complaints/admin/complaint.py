@@ -185,8 +185,13 @@ class ComplaintAdmin(
         return ComplaintChangeList
 
     def list_rows(self, queryset):
-        """The list's rows with what its columns show of their relations."""
-        return queryset.select_related(*self.list_select_related).prefetch_related(*LIST_PREFETCH)
+        """The list's rows with what its columns show of their relations (an action gets
+        the list's queryset, which has them already: they are set anew, not twice)."""
+        return (
+            queryset.select_related(*self.list_select_related)
+            .prefetch_related(None)
+            .prefetch_related(*LIST_PREFETCH)
+        )
 
     def get_object(self, request, object_id, from_field=None):
         """The complaint of the change and action pages with what they show of it, read

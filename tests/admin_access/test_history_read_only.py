@@ -35,7 +35,7 @@ def history_admins():
 
 def test_every_model_with_history_has_a_history_admin():
     """Every model that keeps history shows it in the admin (so the checks below cover
-    them all): properties, teams, staff profiles, complaints, both SLA tables, IoT
+    them all): properties, teams, staff profiles, duty shifts, complaints, both SLA tables, IoT
     devices, webhooks, reply scripts, inspections, corrective actions and model cases."""
     labels = {model_admin.opts.label_lower for model_admin in history_admins()}
 
@@ -43,6 +43,7 @@ def test_every_model_with_history_has_a_history_admin():
         "buildings.property",
         "staff.team",
         "staff.staffprofile",
+        "staff.duty",
         "complaints.complaint",
         "complaints.slapolicy",
         "complaints.propertyslaoverride",
