@@ -104,17 +104,24 @@ class StaffProfileAdmin(ReadOnlyHistoryAdmin, PropertyScopedAdmin):
 def roster_property_ids(user) -> frozenset[int]:
     """The properties whose duty roster this user keeps: a project manager those in
     scope, a team leader those whose customer-service team they lead (SPEC §2: the
-    customer-service leader answers for the service desk), nobody else any."""
+    customer-service leader answers for the service desk), nobody else any. Cached on
+    the user object for the request: every admin page asks, for its navigation."""
+    cached = getattr(user, "_roster_property_ids", None)
+    if cached is not None:
+        return cached
     scope = property_ids_visible_to(user)
+    profile = getattr(user, "staff_profile", None)
     if user.is_superuser:
-        return scope
-    profile = StaffProfile.objects.filter(user=user).first()
-    if profile is None or not user.has_perm("staff.change_duty"):
-        return frozenset()
-    if profile.role == Role.PROJECT_MANAGER:
-        return scope
-    led = service_leader_teams().filter(leader=user).values_list("property_id", flat=True)
-    return scope & frozenset(led)
+        ids = scope
+    elif profile is None or not user.has_perm("staff.change_duty"):
+        ids = frozenset()
+    elif profile.role == Role.PROJECT_MANAGER:
+        ids = scope
+    else:
+        led = service_leader_teams().filter(leader=user).values_list("property_id", flat=True)
+        ids = scope & frozenset(led)
+    user._roster_property_ids = ids
+    return ids
 
 
 class DutyForm(forms.ModelForm):
