@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from buildings.models import Building, Resident, Unit
+from complaints import services
 from complaints.models import Category, Channel, Complaint, Hold, IntakeSuggestion, Level
 from complaints.permissions import can_reopen_by_revisit, owner_candidates
 from complaints.photos import MAX_PHOTOS_PER_COMPLAINT
@@ -358,3 +359,27 @@ class IntakeForm(forms.Form):
         if not data.get("unit") and not data.get("building"):
             raise forms.ValidationError(_("Choose the unit, or the building of a common area."))
         return data
+
+    def take_in(self, actor) -> Complaint:
+        """Take the valid form's complaint in (merged into the chosen repeat unless the
+        agent confirmed it is new): one service call, which saves everything or nothing.
+        The admin's intake page and the staff API both file through it."""
+        data = self.cleaned_data
+        return services.complaint_take_in(
+            actor=actor,
+            channel=data["channel"],
+            description=data["description"],
+            category=data["category"],
+            level=data["level"],
+            team=data["team"],
+            assignee=data["assignee"],
+            unit=data["unit"],
+            building=data["building"],
+            location_text=data["location_text"],
+            resident=data["resident"],
+            contact_name=data["contact_name"],
+            contact_phone=data["contact_phone"],
+            preferred_contact_time=data["preferred_contact_time"],
+            photos=data["photos"],
+            merge_into_id=None if data["confirmed"] else data["merge_into"],
+        )

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from complaints import services
 from complaints.admin import forms
 from complaints.exceptions import ComplaintError
 from complaints.live_preview import preview_form_refused, preview_refused_for_rate
@@ -99,7 +98,7 @@ class IntakeViewMixin:
                 repeats = self._intake_repeats(request, data)
                 if not repeats or data["confirmed"] or data["merge_into"]:
                     try:
-                        return self._intake_save(request, data)
+                        return self._intake_save(request, form)
                     except ComplaintError as error:
                         # SPEC §7: keep what was typed and show the error at its field.
                         field = getattr(error, "field", None)
@@ -134,29 +133,10 @@ class IntakeViewMixin:
             ).select_related("category")[:REPEATS_SHOWN]
         )
 
-    def _intake_save(self, request, data):
-        """Take the complaint in (or file it merged into a repeat): one service call,
-        which saves everything or nothing."""
-        merge_into = None if data["confirmed"] else data["merge_into"]
-        complaint = services.complaint_take_in(
-            actor=request.user,
-            channel=data["channel"],
-            description=data["description"],
-            category=data["category"],
-            level=data["level"],
-            team=data["team"],
-            assignee=data["assignee"],
-            unit=data["unit"],
-            building=data["building"],
-            location_text=data["location_text"],
-            resident=data["resident"],
-            contact_name=data["contact_name"],
-            contact_phone=data["contact_phone"],
-            preferred_contact_time=data["preferred_contact_time"],
-            photos=data["photos"],
-            merge_into_id=merge_into,
-        )
-        if merge_into is not None:
+    def _intake_save(self, request, form):
+        """Take the complaint in (or file it merged into a repeat) and say what happened."""
+        complaint = form.take_in(request.user)
+        if complaint.merged_into_id is not None:
             target = complaint.merged_into
             self.message_user(
                 request,

@@ -171,24 +171,7 @@ class ComplaintListView(StaffView, generics.ListAPIView):
                     },
                     status=status.HTTP_409_CONFLICT,
                 )
-        complaint = services.complaint_take_in(
-            actor=request.user,
-            channel=data["channel"],
-            description=data["description"],
-            category=data["category"],
-            level=data["level"],
-            team=data["team"],
-            assignee=data["assignee"],
-            unit=data["unit"],
-            building=data["building"],
-            location_text=data["location_text"],
-            resident=data["resident"],
-            contact_name=data["contact_name"],
-            contact_phone=data["contact_phone"],
-            preferred_contact_time=data["preferred_contact_time"],
-            photos=data["photos"],
-            merge_into_id=None if data["confirmed"] else data["merge_into"],
-        )
+        complaint = form.take_in(request.user)
         return Response(
             ComplaintDetailSerializer(
                 visible_complaint(request.user, complaint.pk),
