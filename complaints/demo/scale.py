@@ -40,7 +40,6 @@ from complaints.models import (
     Category,
     Channel,
     Complaint,
-    Deadline,
     Hold,
     Level,
     State,
@@ -598,7 +597,7 @@ class ScaleSeeder:
         if state == State.CLASSIFIED:
             extra["transition"] = Transition.CLASSIFY
             extra["changed_at"] = row["classified_at"]
-            self._schedule(row, extra, staff)
+            self._schedule(row, extra)
             return row, extra
         # Dispatched or later.
         dispatched = min(dispatched, now)
@@ -620,22 +619,22 @@ class ScaleSeeder:
                 self._hold(row, extra, dispatched)
             extra["transition"] = Transition.DISPATCH
             extra["changed_at"] = dispatched
-            self._schedule(row, extra, staff)
+            self._schedule(row, extra)
             return row, extra
         row["handled_at"] = handled
         row["resolution_note"] = "已处理完毕"
         extra["changed_at"] = handled
         if state == State.HANDLED:
             extra["transition"] = Transition.HANDLE
-            self._schedule(row, extra, staff)
+            self._schedule(row, extra)
             return row, extra
         closed = handled + timedelta(hours=rng.uniform(1, 72))
         if state == State.REOPENED or closed > now:
             if state == State.REOPENED:
-                return self._reopened(row, extra, staff, handled, now)
+                return self._reopened(row, extra, handled, now)
             row["state"] = State.HANDLED
             extra["transition"] = Transition.HANDLE
-            self._schedule(row, extra, staff)
+            self._schedule(row, extra)
             return row, extra
         row.update(
             closed_at=closed,
@@ -669,10 +668,10 @@ class ScaleSeeder:
                     }
                 )
         row["updated_at"] = extra["changed_at"]
-        self._late_breaches(row, extra, staff)
+        self._late_breaches(row, extra)
         return row, extra
 
-    def _reopened(self, row, extra, staff, handled, now):
+    def _reopened(self, row, extra, handled, now):
         rng = self.rng
         reopened = handled + timedelta(hours=rng.uniform(2, 48))
         reopened = min(reopened, now - timedelta(minutes=5))
@@ -691,7 +690,7 @@ class ScaleSeeder:
         row["resolve_due"] = self._resolve_due(property_id, level, reopened)
         row["dispatched_at"] = min(reopened + timedelta(minutes=rng.uniform(5, 40)), now)
         extra.update(changed_at=reopened, transition=Transition.REOPEN)
-        self._schedule(row, extra, staff)
+        self._schedule(row, extra)
         return row, extra
 
     def _hold(self, row, extra, dispatched) -> None:
@@ -710,7 +709,7 @@ class ScaleSeeder:
             }
         )
 
-    def _schedule(self, row: dict, extra: dict, staff: Staff) -> None:
+    def _schedule(self, row: dict, extra: dict) -> None:
         """An open complaint: its next deadline and next sweep as the sweep leaves them,
         and the breaches the sweep has recorded so far."""
         complaint = Complaint(**{key: value for key, value in row.items() if key != "id"})
@@ -718,41 +717,31 @@ class ScaleSeeder:
         row["next_due_at"] = complaint.next_due_at
         row["sla_next_at"] = complaint.sla_next_at
         row["updated_at"] = extra["changed_at"]
-        self._late_breaches(row, extra, staff, complaint=complaint)
+        self._late_breaches(row, extra, complaint=complaint)
 
-    def _late_breaches(self, row: dict, extra: dict, staff: Staff, complaint=None) -> None:
+    def _late_breaches(self, row: dict, extra: dict, complaint=None) -> None:
+        """The breaches the sweep would have recorded: deadlines met late
+        (`sla.late_breaches`) and those still open past their due moment, each detected
+        30 s after it and escalated one window later where that moment has passed."""
         now = self.now
         if complaint is None:
             complaint = Complaint(**{key: value for key, value in row.items() if key != "id"})
         if complaint.sla_started_at is None or complaint.level is None:
             return
-        met = {
-            Deadline.FIRST_RESPONSE: complaint.dispatched_at,
-            Deadline.ON_SITE: complaint.on_site_at or complaint.handled_at,
-            Deadline.RESOLVE: complaint.handled_at,
-        }
-        for deadline, due in (
-            (Deadline.FIRST_RESPONSE, complaint.first_response_due),
-            (Deadline.ON_SITE, complaint.on_site_due),
-            (Deadline.RESOLVE, complaint.resolve_due),
-        ):
-            if due is None or due > now:
-                continue
-            if met[deadline] is not None and met[deadline] < due:
-                continue
-            window = due - complaint.sla_started_at
-            escalate_at = due + window
+        complaint.pk = row["id"]
+        breaches = sla.late_breaches(complaint, now=now) + [
+            sla.breach_of(complaint, deadline=times.deadline, due_at=times.due_at, detected_at=now)
+            for times in sla.open_deadlines(complaint)
+            if times.due_at <= now
+        ]
+        for breach in breaches:
+            breach.detected_at = breach.due_at + timedelta(seconds=30)
+            if breach.escalate_at <= now:
+                breach.escalated_to_manager_at = breach.escalate_at
             extra["breaches"].append(
                 {
-                    "complaint_id": row["id"],
-                    "deadline": deadline,
-                    "cycle": complaint.reopen_count,
-                    "level": complaint.level,
-                    "due_at": due,
-                    "detected_at": due + timedelta(seconds=30),
-                    "escalate_at": escalate_at,
-                    "escalated_to_manager_at": escalate_at if escalate_at <= now else None,
-                    "owner_id": complaint.owner_id,
-                    "team_id": complaint.team_id,
+                    field.attname: getattr(breach, field.attname)
+                    for field in Breach._meta.concrete_fields
+                    if not field.primary_key
                 }
             )
