@@ -21,3 +21,13 @@ class CappedPaginator(Paginator):
     @property
     def cap(self) -> int:
         return COUNT_CAP
+
+    def get_elided_page_range(self, number=1, *, on_each_side=3, on_ends=2):
+        """The admin's page links, without the last pages of a capped count: they are
+        the cap's, not the list's."""
+        pages = list(
+            super().get_elided_page_range(number, on_each_side=on_each_side, on_ends=on_ends)
+        )
+        if self.capped and len(pages) > on_ends and pages[-on_ends - 1] == self.ELLIPSIS:
+            pages = pages[:-on_ends]
+        return pages

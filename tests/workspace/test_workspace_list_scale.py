@@ -127,3 +127,15 @@ def test_a_number_finds_the_phone_tail_the_unit_and_the_id(client, agent, in_sta
     listed = references(client.get(admin_url(LIST), {"q": "1201"}))
 
     assert sorted(listed) == sorted([at_unit.reference, by_phone.reference])
+
+
+def test_a_capped_count_offers_no_last_page(agent):
+    """Past the cap the last page numbers are the cap's, not the list's: not offered."""
+    paginator = pagination.CappedPaginator(Complaint.objects.none(), 50)
+    paginator.count = pagination.COUNT_CAP + 1
+    first = list(paginator.get_elided_page_range(1))
+    near_the_end = list(paginator.get_elided_page_range(paginator.num_pages))
+
+    assert first[-1] == paginator.ELLIPSIS
+    assert paginator.num_pages not in first
+    assert near_the_end[-1] == paginator.num_pages
