@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from buildings.models import mask_phone
 from complaints import clock, exports, services
 from complaints.admin import forms
+from complaints.admin.rows import label_of
 from complaints.exceptions import ComplaintError
+from complaints.models import Level, State
 from complaints.privacy.services import DataAccessKind, data_access_record
 from staff.selectors import property_ids_visible_to, user_display_name
 
@@ -115,8 +117,8 @@ class BulkActionsMixin:
             for complaint in self.list_rows(queryset).iterator(chunk_size=500):
                 yield [
                     complaint.reference,
-                    complaint.get_state_display(),
-                    complaint.get_level_display() if complaint.level else "",
+                    label_of(State, complaint.state),
+                    label_of(Level, complaint.level) if complaint.level else "",
                     str(complaint.category or ""),
                     complaint.property.name,
                     complaint.location_display,

@@ -24,9 +24,10 @@ from complaints.admin.inlines import BreachInline, HoldInline, PhotoInline
 from complaints.admin.intake import IntakeViewMixin
 from complaints.admin.iot import DeviceAlertInline
 from complaints.admin.pagination import CappedPaginator
+from complaints.admin.rows import label_of
 from complaints.admin.status import deadline_status, provisional_first_response, sla_status
 from complaints.admin.views import ActionViewsMixin
-from complaints.models import Category, Channel, Complaint, Deadline, Level
+from complaints.models import Category, Channel, Complaint, Deadline, Level, State
 from complaints.models.urgency import (
     NullsLast,
     complaint_due_expression,
@@ -279,7 +280,7 @@ class ComplaintAdmin(
         return format_html(
             '<span class="pd-state pd-state-{}">{}</span>',
             complaint.state,
-            complaint.get_state_display(),
+            label_of(State, complaint.state),
         )
 
     @admin.display(description=gettext_lazy("level"), ordering="level")
@@ -294,7 +295,7 @@ class ComplaintAdmin(
         return format_html(
             '<span class="pd-level pd-level-{}" title="{}">{}</span>',
             complaint.level,
-            complaint.get_level_display(),
+            label_of(Level, complaint.level),
             Level(complaint.level).name,
         )
 
