@@ -105,8 +105,7 @@ def staff_pages(user) -> list[tuple[str, str]]:
     sortable = [
         index
         for index, name in enumerate(ComplaintAdmin.list_display)
-        if name in ("reference_link", "sla_badge", "state_badge", "level_badge", "filed_at")
-        or getattr(getattr(ComplaintAdmin, name, None), "admin_order_field", None)
+        if name in ComplaintAdmin.sortable_by
     ]
     for index in sortable:
         name = ComplaintAdmin.list_display[index]

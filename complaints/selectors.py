@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from functools import reduce
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, F, OrderBy, Q, QuerySet, TextChoices
 from django.db.models.functions import Right
 from django.utils.translation import gettext_lazy as _
@@ -55,14 +56,20 @@ def complaint_list_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySe
     return Complaint.objects.filter(reduce(operator.or_, conditions))
 
 
+def resident_of(user: AbstractBaseUser | AnonymousUser) -> Resident | None:
+    """The user's resident record, if they have one (read with the user by staff.auth,
+    else once per user object)."""
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.resident
+    except ObjectDoesNotExist:
+        return None
+
+
 def resident_id_of(user: AbstractBaseUser) -> int | None:
-    """The id of the user's resident record, if they have one; cached on the user object
-    for the request."""
-    if not hasattr(user, "_resident_id"):
-        user._resident_id = (
-            Resident.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
-        )
-    return user._resident_id
+    resident = resident_of(user)
+    return resident.pk if resident is not None else None
 
 
 PHONE_SUFFIX_DIGITS = 4

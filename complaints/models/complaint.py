@@ -16,7 +16,7 @@ from buildings.models import Building, Property, Resident, Unit
 from complaints import clock
 from complaints.history import TransitionHistoryModel
 from complaints.models.category import Category
-from complaints.models.urgency import queue_index, urgency_indexes
+from complaints.models.urgency import queue_index, sort_indexes, urgency_indexes
 from complaints.models.vocabulary import CLOSED_STATES, OWNERLESS_STATES, Channel, Level, State
 from staff.models import Team
 
@@ -246,6 +246,7 @@ class Complaint(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
             ),
             *(models.Index(*expressions, name=name) for name, expressions in urgency_indexes()),
             queue_index(),
+            *sort_indexes(),
             # Search by the last four digits of the phone, which a masked number shows.
             models.Index(Right("contact_phone", 4), name="complaint_phone_tail"),
         ]

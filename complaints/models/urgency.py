@@ -98,3 +98,21 @@ def urgency_indexes() -> list[tuple[str, list[OrderBy]]]:
         ("complaint_due_asc", [_is_null(due).asc(), due.asc(), F("id").desc()]),
         ("complaint_due_desc", [_is_null(due).asc(), due.desc(), F("id").desc()]),
     ]
+
+
+# The list's columns sortable by a field of the complaint's own; each sort, either way,
+# keeps the newest first among equals (the admin adds the id descending).
+SORTED_FIELDS = ("state", "level")
+
+
+def sort_indexes() -> list[models.Index]:
+    """An index for each way of each field sort: the whole table sorted to show 50 rows
+    took 2 s at a million complaints."""
+    return [
+        models.Index(F(field).asc() if ascending else F(field).desc(), F("id").desc(), name=name)
+        for field in SORTED_FIELDS
+        for ascending, name in (
+            (True, f"complaint_{field}_asc"),
+            (False, f"complaint_{field}_desc"),
+        )
+    ]

@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from buildings.models import Resident
 from complaints import permissions, services
 from complaints.exceptions import (
     ChangedMeanwhile,
@@ -41,7 +40,7 @@ from complaints.portal.forms import (
     WithdrawForm,
 )
 from complaints.portal.my_data import resident_own_data
-from complaints.selectors import complaint_list_for_resident
+from complaints.selectors import complaint_list_for_resident, resident_of
 from complaints.services.filing_limit import filing_limit_refusal
 
 PAGE_SIZE = 20
@@ -53,12 +52,6 @@ FIELD_ALIASES = {"unit": "place", "building": "place", "property": "place"}
 LANGUAGE_NAMES = {"zh-hans": "中文", "en": "English"}
 
 
-def _resident_of(user) -> Resident | None:
-    if not user.is_authenticated:
-        return None
-    return Resident.objects.filter(user=user).first()
-
-
 def resident_required(view: Callable) -> Callable:
     """Anonymous users go to the portal login, staff to the admin; others are refused."""
 
@@ -66,7 +59,7 @@ def resident_required(view: Callable) -> Callable:
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse("portal:login"))
-        resident = _resident_of(request.user)
+        resident = resident_of(request.user)
         if resident is None:
             if request.user.is_staff:
                 return redirect("admin:index")
@@ -109,13 +102,13 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_default_redirect_url(self) -> str:
-        if _resident_of(self.request.user) is None and self.request.user.is_staff:
+        if resident_of(self.request.user) is None and self.request.user.is_staff:
             return reverse("admin:index")
         return reverse("portal:complaint_list")
 
     def get_redirect_url(self) -> str:
         # A staff member is sent to the admin whatever portal page asked for the login.
-        if _resident_of(self.request.user) is None and self.request.user.is_staff:
+        if resident_of(self.request.user) is None and self.request.user.is_staff:
             return ""
         return super().get_redirect_url()
 
@@ -131,7 +124,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """The site's front door: residents to their complaints, staff to the admin."""
     if not request.user.is_authenticated:
         return redirect("portal:login")
-    if _resident_of(request.user) is None and request.user.is_staff:
+    if resident_of(request.user) is None and request.user.is_staff:
         return redirect("admin:index")
     return redirect("portal:complaint_list")
 

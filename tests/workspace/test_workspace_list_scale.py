@@ -139,3 +139,45 @@ def test_a_capped_count_offers_no_last_page(agent):
     assert first[-1] == paginator.ELLIPSIS
     assert paginator.num_pages not in first
     assert near_the_end[-1] == paginator.num_pages
+
+
+@pytest.mark.parametrize("order", ["o=3", "o=-3", "o=4", "o=-4"])
+def test_state_and_level_sort_keep_the_newest_first_among_equals(client, agent, in_state, order):
+    """Columns 3 and 4 are state and level; either way, equals come newest first, the
+    order the indexes complaint_{state,level}_{asc,desc} hold."""
+    made = [
+        in_state(state)
+        for state in (State.DISPATCHED, State.NEW, State.DISPATCHED, State.CLASSIFIED, State.NEW)
+    ]
+    client.force_login(agent)
+
+    listed = references(client.get(admin_url(LIST) + "?" + order))
+
+    field = "state" if order.lstrip("o=-") == "3" else "level"
+    expected = Complaint.objects.order_by(("-" if "-" in order else "") + field, "-pk").values_list(
+        "pk", flat=True
+    )
+    assert listed == [Complaint(pk=pk).reference for pk in expected]
+    newest_first = sorted(made, key=lambda c: -c.pk)
+    same_state = [c.reference for c in newest_first if c.state == State.DISPATCHED]
+    assert [ref for ref in listed if ref in same_state] == same_state
+
+
+def test_only_the_indexed_columns_sort(client, agent, in_state):
+    in_state(State.DISPATCHED)
+    client.force_login(agent)
+
+    page = client.get(admin_url(LIST)).content.decode()
+
+    headers = re.findall(r'<th scope="col" class="([^"]*)"', page)
+    columns = {word: classes.split() for classes in headers for word in classes.split()}
+    sortable = {name for name, classes in columns.items() if name.startswith("column-")}
+    sortable = {name for name in sortable if "sortable" in columns[name]}
+    assert sortable == {
+        "column-reference_link",
+        "column-sla_badge",
+        "column-state_badge",
+        "column-level_badge",
+        "column-filed_at",
+    }
+    assert "column-owner_name" in columns

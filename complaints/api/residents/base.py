@@ -14,8 +14,8 @@ from complaints.api.resident_serializers import ResidentComplaintDetailSerialize
 from complaints.api.residents.reads import complaint_detail
 from complaints.exceptions import ComplaintNotFound
 from complaints.models import Complaint
-from complaints.portal.views import PAGE_SIZE, _resident_of
-from complaints.selectors import complaint_list_for_resident
+from complaints.portal.views import PAGE_SIZE
+from complaints.selectors import complaint_list_for_resident, resident_of
 
 TAGS = ["resident"]
 NO_SUCH_PAGE = "No such page: past the last one."
@@ -27,7 +27,7 @@ class IsResident(BasePermission):
     message = gettext_lazy("This part of the API is for residents.")
 
     def has_permission(self, request: Request, view) -> bool:
-        request.resident = _resident_of(request.user)
+        request.resident = resident_of(request.user)
         return request.resident is not None
 
 
