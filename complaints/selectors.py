@@ -6,15 +6,16 @@ from functools import reduce
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, F, OrderBy, Q, QuerySet, TextChoices
+from django.db.models import Count, F, OrderBy, Prefetch, Q, QuerySet, TextChoices
 from django.db.models.functions import Right
 from django.utils.translation import gettext_lazy as _
 
-from buildings.models import Resident
+from buildings.models import Building, Resident
 from complaints.exceptions import ComplaintNotFound
 from complaints.models import (
     ACCEPTED_OPEN_STATES,
     AWAITING_RESPONSE_STATES,
+    Category,
     Complaint,
     State,
 )
@@ -54,6 +55,15 @@ def complaint_list_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySe
     # Only the branches this user has: an OR with a branch that can match nothing (or a
     # join to the residents) kept the database from using any index for staff.
     return Complaint.objects.filter(reduce(operator.or_, conditions))
+
+
+LIST_PREFETCH = (
+    "property",
+    Prefetch("building", queryset=Building.objects.select_related("property")),
+    Prefetch("category", queryset=Category.objects.select_related("parent")),
+)
+"""What a list row shows of the small tables, a query each (the admin's list, its CSV,
+the staff API): joined, PostgreSQL spent longer planning the join order than running."""
 
 
 def resident_of(user: AbstractBaseUser | AnonymousUser) -> Resident | None:
@@ -150,6 +160,9 @@ class Queue(TextChoices):
 def queue_condition(queue: str, *, user: AbstractBaseUser, now: datetime) -> Q:
     """The filter of one staff queue; `complaint_queue_counts` and the admin share it."""
     open_ = Q(state__in=ACCEPTED_OPEN_STATES)
+    # Only queue rows count to a deadline; said so, the database counts a deadline queue
+    # through the queue index (complaint_queues) instead of the table: 150 ms at 1M.
+    dated = Q(state__in=QUEUE_STATES)
     profile = getattr(user, "staff_profile", None)
     conditions = {
         Queue.SUSPECTED_EMERGENCY: SUSPECTED_EMERGENCY_PENDING,
@@ -158,8 +171,8 @@ def queue_condition(queue: str, *, user: AbstractBaseUser, now: datetime) -> Q:
         if profile is not None and profile.team_id is not None
         else Q(pk__in=[]),
         Queue.UNACCEPTED: Q(state=State.NEW),
-        Queue.DUE_SOON: _due("gt", now) & _due("lte", now + DUE_SOON),
-        Queue.OVERDUE: _due("lte", now),
+        Queue.DUE_SOON: dated & _due("gt", now) & _due("lte", now + DUE_SOON),
+        Queue.OVERDUE: dated & _due("lte", now),
         Queue.TO_CONFIRM: Q(state=State.HANDLED),
         Queue.TO_REVISIT: Q(state=State.CLOSED, revisit_due_at__lte=now),
         Queue.REOPENED: Q(state=State.REOPENED),

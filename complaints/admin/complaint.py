@@ -5,16 +5,15 @@ are in `views`, `intake` and `bulk`."""
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.http import Http404
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from buildings.models import Building, Unit, mask_phone
+from buildings.models import Unit, mask_phone
 from complaints import permissions, sla
 from complaints.admin.actions import available_actions
 from complaints.admin.bulk import BulkActionsMixin
@@ -27,7 +26,7 @@ from complaints.admin.pagination import CappedPaginator
 from complaints.admin.rows import label_of
 from complaints.admin.status import deadline_status, provisional_first_response, sla_status
 from complaints.admin.views import ActionViewsMixin
-from complaints.models import Category, Channel, Complaint, Deadline, Level, State
+from complaints.models import Channel, Complaint, Deadline, Level, State
 from complaints.models.urgency import (
     NullsLast,
     complaint_due_expression,
@@ -36,6 +35,7 @@ from complaints.models.urgency import (
 from complaints.reasons import reason_text
 from complaints.repeats import repeat_linked
 from complaints.selectors import (
+    LIST_PREFETCH,
     Queue,
     complaint_list_visible_to,
     complaint_phone_match,
@@ -56,13 +56,6 @@ CHANGE_SELECT_RELATED = (
     "assignee",
     "created_by",
     "repeat",
-)
-
-
-LIST_PREFETCH = (
-    "property",
-    Prefetch("building", queryset=Building.objects.select_related("property")),
-    Prefetch("category", queryset=Category.objects.select_related("parent")),
 )
 
 
@@ -331,11 +324,12 @@ class ComplaintAdmin(
     @admin.display(description=gettext_lazy("submitted at"), ordering="created_at")
     def filed_at(self, complaint: Complaint):
         moment = timezone.localtime(complaint.created_at)
-        short = "m-d H:i" if moment.year == timezone.localtime().year else "Y-m-d H:i"
+        # Digits only, the same in every language (no format lookup for every row).
+        short = "%m-%d %H:%M" if moment.year == timezone.localtime().year else "%Y-%m-%d %H:%M"
         return format_html(
             '<time datetime="{}" class="pd-time">{}</time>',
             moment.isoformat(),
-            date_format(moment, short),
+            moment.strftime(short),
         )
 
     @admin.display(description=gettext_lazy("suspected emergency"))

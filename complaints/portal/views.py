@@ -85,7 +85,12 @@ def _base_context(request: HttpRequest, **context) -> dict:
 
 def _own_complaint(request: HttpRequest, pk: int) -> Complaint:
     queryset = complaint_list_for_resident(request.user).select_related(
-        "property", "building", "unit__building__property", "category", "merged_into", "resident"
+        "property",
+        "building__property",
+        "unit__building__property",
+        "category",
+        "merged_into",
+        "resident",
     )
     return get_object_or_404(queryset, pk=pk)
 
