@@ -111,6 +111,17 @@ def complaint_list_for_resident(user: AbstractBaseUser | AnonymousUser) -> Query
     return Complaint.objects.filter(resident_id=resident_id)
 
 
+RESIDENT_SHOWN_JOINED = (
+    "property",
+    "building__property",
+    "unit__building__property",
+    "category",
+    "merged_into",
+    "resident",
+)
+"""What the portal and the resident API show of one of the resident's complaints."""
+
+
 def complaint_get_for_update(*, complaint_id: int, actor: AbstractBaseUser) -> Complaint:
     """Lock the complaint row for the rest of the transaction; raise if the actor cannot see it."""
     # No select_related: on PostgreSQL a SELECT ... FOR UPDATE that waited for another

@@ -40,7 +40,7 @@ from complaints.portal.forms import (
     WithdrawForm,
 )
 from complaints.portal.my_data import resident_own_data
-from complaints.selectors import complaint_list_for_resident, resident_of
+from complaints.selectors import RESIDENT_SHOWN_JOINED, complaint_list_for_resident, resident_of
 from complaints.services.filing_limit import filing_limit_refusal
 
 PAGE_SIZE = 20
@@ -84,14 +84,7 @@ def _base_context(request: HttpRequest, **context) -> dict:
 
 
 def _own_complaint(request: HttpRequest, pk: int) -> Complaint:
-    queryset = complaint_list_for_resident(request.user).select_related(
-        "property",
-        "building__property",
-        "unit__building__property",
-        "category",
-        "merged_into",
-        "resident",
-    )
+    queryset = complaint_list_for_resident(request.user).select_related(*RESIDENT_SHOWN_JOINED)
     return get_object_or_404(queryset, pk=pk)
 
 
