@@ -255,6 +255,7 @@ class Seeder:
         return start + (end - start) * self.rng.random()
 
     def _complaints(self) -> None:
+        from complaints.demo.scale import rows_write, sequences_reset
         from complaints.models import Breach, Complaint, Survey
         from complaints.reports import month_add
 
@@ -264,10 +265,8 @@ class Seeder:
         plan = [("closed", MONTH)] * args.in_month + [("open", MONTH)] * args.open
         plan += [("closed", months[index * 12 // previous]) for index in range(previous)]
         now = datetime(2026, 11, 1, 1, 0, tzinfo=self.zone)
-        fields = [field for field in Complaint._meta.concrete_fields]
-        columns = [field.column for field in fields]
-        breach_fields = [f for f in Breach._meta.concrete_fields if f.name != "id"]
-        survey_fields = [f for f in Survey._meta.concrete_fields if f.name != "id"]
+        breach_fields = [f.attname for f in Breach._meta.concrete_fields if f.name != "id"]
+        survey_fields = [f.attname for f in Survey._meta.concrete_fields if f.name != "id"]
         complaints, breaches, surveys = [], [], []
         counts = {"complaints": 0, "breaches": 0, "surveys": 0, "in_month": 0, "open": 0}
         rng = self.rng
@@ -350,7 +349,7 @@ class Seeder:
                 "merged_at": None,
                 "updated_at": closed or created,
             }
-            complaints.append(tuple(row[field.attname] for field in fields))
+            complaints.append(row)
             draw = rng.random()
             late = (
                 []
@@ -378,54 +377,17 @@ class Seeder:
             counts["in_month"] += status == "closed" and month == MONTH
             counts["open"] += status == "open"
             if len(complaints) >= BATCH:
-                self._write(Complaint._meta.db_table, columns, fields, complaints)
+                rows_write(Complaint, complaints)
                 counts["complaints"] += len(complaints)
                 complaints = []
                 log(f"  {counts['complaints']:,} complaints")
-        self._write(Complaint._meta.db_table, columns, fields, complaints)
+        rows_write(Complaint, complaints)
         counts["complaints"] += len(complaints)
-        self._write(
-            Breach._meta.db_table, [f.column for f in breach_fields], breach_fields, breaches
-        )
-        self._write(
-            Survey._meta.db_table, [f.column for f in survey_fields], survey_fields, surveys
-        )
+        rows_write(Breach, [dict(zip(breach_fields, row, strict=True)) for row in breaches])
+        rows_write(Survey, [dict(zip(survey_fields, row, strict=True)) for row in surveys])
         counts["breaches"], counts["surveys"] = len(breaches), len(surveys)
-        self._reset_sequence(Complaint._meta.db_table)
+        sequences_reset(Complaint)
         self.figures = counts
-
-    def _write(self, table: str, columns: list[str], fields: list, rows: list[tuple]) -> None:
-        from django.db import connection
-
-        if not rows:
-            return
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                names = ", ".join(f'"{column}"' for column in columns)
-                with cursor.cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                prepared = [
-                    tuple(
-                        field.get_db_prep_value(value, connection)
-                        for field, value in zip(fields, row, strict=True)
-                    )
-                    for row in rows
-                ]
-                marks = ", ".join(["%s"] * len(columns))
-                names = ", ".join(f'"{column}"' for column in columns)
-                cursor.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', prepared)
-
-    def _reset_sequence(self, table: str) -> None:
-        from django.db import connection
-
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
-                    f'(SELECT MAX(id) FROM "{table}"))'
-                )
 
 
 # Measuring -------------------------------------------------------------------------------

@@ -168,7 +168,7 @@ def _batches(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
         yield batch
 
 
-def _sequences_reset(*model_classes: type[models.Model]) -> None:
+def sequences_reset(*model_classes: type[models.Model]) -> None:
     from django.core.management.color import no_style
 
     statements = connection.ops.sequence_reset_sql(no_style(), model_classes)
@@ -203,7 +203,7 @@ class ScaleSeeder:
             self._people()
             self._windows()
             self._complaints()
-            _sequences_reset(Complaint, Complaint.history.model, Breach, Hold, Survey)
+            sequences_reset(Complaint, Complaint.history.model, Breach, Hold, Survey)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         return self.figures
