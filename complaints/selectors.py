@@ -58,12 +58,12 @@ def complaint_list_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySe
 
 
 LIST_PREFETCH = (
-    "property",
     Prefetch("building", queryset=Building.objects.select_related("property")),
     Prefetch("category", queryset=Category.objects.select_related("parent")),
 )
-"""What a list row shows of the small tables, a query each (the admin's list, its CSV,
-the staff API): joined, PostgreSQL spent longer planning the join order than running."""
+"""What a list row shows of the places and categories, a query each (the admin's list,
+its CSV, the staff API): joined too, PostgreSQL spent longer planning the join order
+than running the query."""
 
 
 def resident_of(user: AbstractBaseUser | AnonymousUser) -> Resident | None:

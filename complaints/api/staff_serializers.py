@@ -24,13 +24,13 @@ from complaints.selectors import LIST_PREFETCH, is_suspected_emergency_pending
 from staff.history import column_text, field_label, moment_text, value_text
 from staff.selectors import user_display_name
 
-LIST_JOINED = ("owner", "assignee", "team", "repeat")
+LIST_JOINED = ("property", "owner", "assignee", "team", "repeat")
 LIST_PREFETCHED = (
     *LIST_PREFETCH,
     Prefetch("unit", queryset=Unit.objects.select_related("building__property")),
 )
-"""What a list row reads, in a fixed number of queries per page: the people, the team and
-the repeat tag joined; the places and categories (a few rows per page) read by a query
+"""What a list row reads, in a fixed number of queries per page: the property, the people,
+the team and the repeat tag joined; the places and categories (a few rows per page) read by a query
 each. Joined too, the fourteen tables cost PostgreSQL more in planning than the page
 costs to run (bench/api_staff_list.py: about 40 ms against 1 ms)."""
 DETAIL_JOINED = (*LIST_JOINED, "resident", "merged_into")
