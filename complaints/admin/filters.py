@@ -1,6 +1,7 @@
 """The complaint list's filters: queues, repeat problems, properties and teams in scope."""
 
 from django.contrib import admin
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -19,14 +20,15 @@ class QueueFilter(admin.SimpleListFilter):
         return Queue.choices
 
     def queryset(self, request, queryset):
-        if self.value() in Queue.values:
-            # Every queue holds queue rows only; said so, the database counts a deadline
-            # queue through their index (complaint_queues), not the table: 150 → 3 ms.
-            return queryset.filter(
-                queue_condition(self.value(), user=request.user, now=timezone.now()),
-                state__in=QUEUE_STATES,
-            )
-        return queryset
+        if self.value() not in Queue.values:
+            return queryset
+        condition = queue_condition(self.value(), user=request.user, now=timezone.now())
+        if self.value() in (Queue.DUE_SOON, Queue.OVERDUE):
+            # They name no state, yet hold queue rows only; said so, the database counts
+            # them through those rows' index (complaint_queues), not the table: 150 → 3 ms
+            # at 1M. Where a queue names its state, the two misled the planner.
+            condition &= Q(state__in=QUEUE_STATES)
+        return queryset.filter(condition)
 
 
 class RepeatProblemFilter(admin.SimpleListFilter):
