@@ -33,3 +33,14 @@ def in_state(now, walk):
         return walk(state, **kwargs)
 
     return _in_state
+
+
+@pytest.fixture
+def page(chromium):
+    """A desktop browser page (1366 × 768) for the workspace's browser tests."""
+    context = chromium.new_context(viewport={"width": 1366, "height": 768})
+    context.set_default_timeout(15_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()

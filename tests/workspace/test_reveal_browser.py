@@ -22,16 +22,6 @@ def log_in(page, base_url: str, user) -> None:
         page.click("input[type=submit]")
 
 
-@pytest.fixture
-def page(chromium):
-    context = chromium.new_context(viewport={"width": 1366, "height": 768})
-    context.set_default_timeout(15_000)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
-
-
 @pytest.mark.parametrize("where", ["complaint", "resident"])
 def test_agent_reveals_the_number_by_clicking_the_button(page, server, agent, resident, where):
     """The agent opens the page, sees the masked number, clicks the button and reads the

@@ -1,7 +1,6 @@
 """The dispatch form in a real browser: choosing a team leaves only that team's members
 to choose as the person (complaints/dispatch.js, a static file the CSP allows)."""
 
-import pytest
 from browser import BROWSER_TEST
 from factories import PASSWORD, ComplaintFactory
 
@@ -10,16 +9,6 @@ from complaints.models import State
 pytestmark = BROWSER_TEST
 
 OFFERED = "el => [...el.options].filter(o => o.value && !o.disabled && !o.hidden).map(o => o.text)"
-
-
-@pytest.fixture
-def page(chromium):
-    context = chromium.new_context(viewport={"width": 1366, "height": 768})
-    context.set_default_timeout(15_000)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 def test_choosing_a_team_offers_only_its_members(

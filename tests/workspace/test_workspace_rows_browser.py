@@ -2,23 +2,12 @@
 finds their checkboxes, counts the selection, highlights the rows, and "Accept selected"
 accepts exactly the ticked complaints; no script error or CSP refusal on the way."""
 
-import pytest
 from browser import BROWSER_TEST
 from factories import PASSWORD
 
 from complaints.models import Complaint, State
 
 pytestmark = BROWSER_TEST
-
-
-@pytest.fixture
-def page(chromium):
-    context = chromium.new_context(viewport={"width": 1366, "height": 768})
-    context.set_default_timeout(15_000)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 def test_ticking_rows_and_accepting_them(page, server, in_state, agent):
