@@ -189,7 +189,7 @@ def notifications_deliver(*, now: datetime | None = None, limit: int = 200) -> i
     with transaction.atomic():
         claimable = Notification.objects.filter(
             Q(claimed_until__isnull=True) | Q(claimed_until__lt=now), delivered_at__isnull=True
-        ).order_by("created_at")
+        ).order_by("created_at", "pk")
         if connection.features.has_select_for_update_skip_locked:
             claimable = claimable.select_for_update(skip_locked=True, of=("self",))
         claimed = list(claimable.values_list("pk", flat=True)[:limit])
@@ -197,7 +197,7 @@ def notifications_deliver(*, now: datetime | None = None, limit: int = 200) -> i
     batch = (
         Notification.objects.filter(pk__in=claimed)
         .select_related("recipient", "recipient__resident", "recipient__staff_profile")
-        .order_by("created_at")
+        .order_by("created_at", "pk")
     )
     delivered = 0
     for item in batch:
