@@ -25,6 +25,7 @@ from complaints.models import (
 from complaints.notifications import NOBODY_ON_DUTY, event_key
 from complaints.reasons import SystemReason, system_reason
 from complaints.repeats import repeat_members_refresh
+from complaints.selectors import resident_of
 from complaints.services.base import RESIDENT_CHANNELS, complaint_save, refuse
 from complaints.services.filing_limit import filing_limit_refusal
 from complaints.services.notify import notify
@@ -113,7 +114,7 @@ def complaint_create(
     property, building, unit = _resolve_place(
         actor=actor, property=property, building=building, unit=unit
     )
-    actor_resident = Resident.objects.filter(user=actor).first()
+    actor_resident = resident_of(actor)
     if actor_resident is not None and channel in RESIDENT_CHANNELS:
         # The count is taken under a lock on the user's row, inside this transaction:
         # submissions at once wait for each other and each counts the others.

@@ -36,6 +36,18 @@ MEASURE = """() => {
       '#pd-table-teams tbody td:nth-child(3), #pd-table-ranking tbody td:nth-child(2)')]
       .map(td => { const r = document.createRange(); r.selectNodeContents(td);
                    return [td.textContent, r.getClientRects().length]; }),
+    broken: [...document.querySelectorAll(
+      '#result_list td.field-category, #result_list td.field-team_name')]
+      .flatMap(td => [...td.textContent.matchAll(/[A-Za-z]{2,}/g)].map(m => [td, m]))
+      .filter(([td, m]) => { const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+        for (let node; (node = walker.nextNode());) {
+          const at = node.data.indexOf(m[0]);
+          if (at < 0) continue;
+          const r = document.createRange(); r.setStart(node, at); r.setEnd(node, at + m[0].length);
+          return r.getClientRects().length > 1;
+        }
+        return false; })
+      .map(([td, m]) => m[0]),
     layout: ['#nav-sidebar', '#toggle-nav-sidebar', '#content', '#changelist-filter']
       .map(s => [s, document.querySelector(s)])
       .map(([s, e]) => [s, e ? Math.round(e.getBoundingClientRect().width) : null]),
@@ -124,7 +136,8 @@ def test_complaint_list_and_red_black_list_fit_1366(
     chromium, server, demo, project_manager, language
 ):
     """At 1366×768 the complaint list and the red/black list need no sideways scroll, in
-    the page or inside a table's box, and every state badge is one line."""
+    the page or inside a table's box, every state badge is one line and no category or
+    team name breaks inside a word."""
     context, page = open_page(chromium, 1366, 768)
     try:
         log_in(page, server.url, project_manager, language)
@@ -142,6 +155,7 @@ def test_complaint_list_and_red_black_list_fit_1366(
     assert listed["rows"] == 10
     assert_fits(listed)
     assert listed["states"] and set(listed["states"]) == {1}, listed
+    assert listed["broken"] == [], listed
     assert_fits(report)
     assert report["names"], report
     for name, lines in report["names"]:
