@@ -10,6 +10,7 @@ import pytest
 from workspace_helpers import admin_url, references
 
 from complaints.admin import pagination
+from complaints.admin.complaint import ComplaintAdmin
 from complaints.models import Complaint, State
 from staff.models import Team
 
@@ -181,3 +182,27 @@ def test_only_the_indexed_columns_sort(client, agent, in_state):
         "column-filed_at",
     }
     assert "column-owner_name" in columns
+
+
+
+@pytest.mark.parametrize("order", ["o=-3", "o=1"])
+def test_a_handler_pages_through_exactly_their_scope(
+    client, in_state, handler, environment, monkeypatch, order
+):
+    """Each page's rows are chosen by the scope, the filters and the order, then read by
+    id alone: the pages together list the handler's team's complaints of the filter, in
+    the list's order, each once, and nothing of another team or state."""
+    mine = [in_state(state) for state in (State.DISPATCHED, State.HANDLED) * 3]
+    in_state(State.CLOSED)
+    other = in_state(State.DISPATCHED)
+    Complaint.objects.filter(pk=other.pk).update(team=environment, assignee=None)
+    monkeypatch.setattr(ComplaintAdmin, "list_per_page", 2)
+    client.force_login(handler)
+
+    url = admin_url(LIST) + f"?state__in=dispatched,handled&{order}"
+    pages = [references(client.get(f"{url}&p={number}")) for number in (1, 2, 3)]
+
+    assert [len(page) for page in pages] == [2, 2, 2]
+    by = ("-state", "-pk") if order == "o=-3" else ("pk",)
+    expected = Complaint.objects.filter(pk__in=[c.pk for c in mine]).order_by(*by)
+    assert [ref for page in pages for ref in page] == [c.reference for c in expected]
