@@ -184,7 +184,6 @@ def test_only_the_indexed_columns_sort(client, agent, in_state):
     assert "column-owner_name" in columns
 
 
-
 @pytest.mark.parametrize("order", ["o=-3", "o=1"])
 def test_a_handler_pages_through_exactly_their_scope(
     client, in_state, handler, environment, monkeypatch, order
