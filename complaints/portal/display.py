@@ -230,9 +230,11 @@ def timeline(complaint: Complaint) -> list[TimelineEntry]:
     """The complaint's progress, oldest first: submitted (with the resident's photos),
     accepted by whom, sent to which team, waiting (and why), fixed (with the after
     photos), closed …"""
-    rows = complaint.history.select_related(
-        "history_user", "category", "team", "assignee", "owner", "merged_into"
-    ).order_by("history_date", "history_id")
+    rows = (
+        complaint.history.select_related("history_user", "category", "team", "assignee", "owner")
+        .prefetch_related("merged_into")  # only merge rows have one; joined, costly to plan
+        .order_by("history_date", "history_id")
+    )
     resident_user_id = complaint.resident.user_id if complaint.resident_id else None
     entries: list[tuple[str, TimelineEntry]] = []
     for row in rows:

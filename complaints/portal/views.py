@@ -40,7 +40,12 @@ from complaints.portal.forms import (
     WithdrawForm,
 )
 from complaints.portal.my_data import resident_own_data
-from complaints.selectors import RESIDENT_SHOWN_JOINED, complaint_list_for_resident, resident_of
+from complaints.selectors import (
+    RESIDENT_SHOWN_JOINED,
+    RESIDENT_SHOWN_PREFETCH,
+    complaint_list_for_resident,
+    resident_of,
+)
 from complaints.services.filing_limit import filing_limit_refusal
 
 PAGE_SIZE = 20
@@ -84,7 +89,11 @@ def _base_context(request: HttpRequest, **context) -> dict:
 
 
 def _own_complaint(request: HttpRequest, pk: int) -> Complaint:
-    queryset = complaint_list_for_resident(request.user).select_related(*RESIDENT_SHOWN_JOINED)
+    queryset = (
+        complaint_list_for_resident(request.user)
+        .select_related(*RESIDENT_SHOWN_JOINED)
+        .prefetch_related(*RESIDENT_SHOWN_PREFETCH)
+    )
     return get_object_or_404(queryset, pk=pk)
 
 
@@ -132,8 +141,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
     """My complaints: state, last update and what happens next."""
     queryset = (
         complaint_list_for_resident(request.user)
-        .select_related("merged_into")
-        .prefetch_related("surveys")
+        .prefetch_related("surveys", *RESIDENT_SHOWN_PREFETCH)
         .order_by("-created_at", "-pk")
     )
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -15,7 +15,12 @@ from complaints.api.residents.reads import complaint_detail
 from complaints.exceptions import ComplaintNotFound
 from complaints.models import Complaint
 from complaints.portal.views import PAGE_SIZE
-from complaints.selectors import RESIDENT_SHOWN_JOINED, complaint_list_for_resident, resident_of
+from complaints.selectors import (
+    RESIDENT_SHOWN_JOINED,
+    RESIDENT_SHOWN_PREFETCH,
+    complaint_list_for_resident,
+    resident_of,
+)
 
 TAGS = ["resident"]
 NO_SUCH_PAGE = "No such page: past the last one."
@@ -47,7 +52,11 @@ class ResidentView(generics.GenericAPIView):
         return self.request.resident
 
     def own_complaints(self) -> QuerySet[Complaint]:
-        return complaint_list_for_resident(self.request.user).select_related(*RESIDENT_SHOWN_JOINED)
+        return (
+            complaint_list_for_resident(self.request.user)
+            .select_related(*RESIDENT_SHOWN_JOINED)
+            .prefetch_related(*RESIDENT_SHOWN_PREFETCH)
+        )
 
     def own_complaint(self, pk: int) -> Complaint:
         """The resident's complaint `pk`; anyone else's, as a missing one, is not found."""
