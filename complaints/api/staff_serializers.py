@@ -16,9 +16,10 @@ from rest_framework import serializers
 from buildings.models import Unit, mask_phone
 from complaints import sla
 from complaints.admin.actions import available_actions
+from complaints.admin.rows import label_of
 from complaints.admin.status import deadline_status, provisional_first_response, sla_status
 from complaints.api.filters import complaint_admin
-from complaints.models import Complaint, Deadline
+from complaints.models import Channel, Complaint, Deadline, Level, State
 from complaints.reasons import reason_text
 from complaints.selectors import LIST_PREFETCH, is_suspected_emergency_pending
 from staff.history import column_text, field_label, moment_text, value_text
@@ -46,6 +47,19 @@ class SlaSerializer(serializers.Serializer):
     text = serializers.CharField()
 
 
+class LabelField(serializers.CharField):
+    """A choice's label in the reader's language, as the admin's list writes it
+    (`label_of`): `get_FOO_display` built a dict of every label per row, and DRF inspected
+    the method's signature each time."""
+
+    def __init__(self, choices, **kwargs):
+        self.labelled = choices
+        super().__init__(**kwargs)
+
+    def to_representation(self, value) -> str:
+        return label_of(self.labelled, value)
+
+
 def _person(user) -> dict | None:
     return {"id": user.pk, "name": user_display_name(user)} if user is not None else None
 
@@ -56,18 +70,16 @@ class ComplaintListSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     reference = serializers.CharField()
     state = serializers.CharField()
-    state_display = serializers.CharField(source="get_state_display")
+    state_display = LabelField(State, source="state")
     level = serializers.IntegerField(allow_null=True)
-    level_display = serializers.CharField(
-        source="get_level_display", read_only=True, allow_null=True
-    )
+    level_display = LabelField(Level, source="level", read_only=True, allow_null=True)
     suspected_emergency = serializers.BooleanField()
     emergency_pending = serializers.SerializerMethodField(
         help_text="A suspected level I nobody has classified yet: it comes first."
     )
     repeat_problem = serializers.SerializerMethodField()
     channel = serializers.CharField()
-    channel_display = serializers.CharField(source="get_channel_display")
+    channel_display = LabelField(Channel, source="channel")
     category = serializers.SerializerMethodField()
     property = serializers.SerializerMethodField()
     building = serializers.IntegerField(source="building_id", allow_null=True)

@@ -106,6 +106,7 @@ def test_a_row_shows_the_masked_phone_and_full_names(api, in_state, agent, handl
     assert row["team"]["name"] == "Engineering"
     assert row["state"] == "dispatched" and row["state_display"] == "Dispatched"
     assert row["level_display"] == "Level II · general"
+    assert row["channel"] == "web" and row["channel_display"] == "Resident web form"
     assert row["location"] == complaint.location_display
     assert row["due_at"] is not None
     assert row["sla"]["status"] in ("ok", "warning", "breached")
@@ -117,6 +118,19 @@ def test_rows_come_in_the_callers_language(api, in_state, agent):
     (row,) = api(agent, "zh-hans").get(list_url()).json()["results"]
 
     assert row["state_display"] == "已派单"
+    assert row["level_display"] == "II 级 · 一般"
+    assert row["channel_display"] == "住户网页提交"
+    (row,) = api(agent, "en").get(list_url()).json()["results"]
+    assert row["state_display"] == "Dispatched"
+
+
+def test_a_complaint_without_a_level_has_no_level_label(api, in_state, agent):
+    in_state(State.NEW)
+
+    (row,) = api(agent).get(list_url()).json()["results"]
+
+    assert row["level"] is None and row["level_display"] is None
+    assert row["state_display"] == "New"
 
 
 def test_a_knox_token_authenticates_like_the_session(spread, agent):
