@@ -1,7 +1,7 @@
 """Counts that stop at 10,000: past that, "10,000+" tells a person as much as the exact
 figure, which would cost a scan of every row in scope."""
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
 COUNT_CAP = 10_000
@@ -13,22 +13,6 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         return self.object_list.order_by()[: COUNT_CAP + 1].count()
-
-    def page(self, number) -> Page:
-        """The page's rows are chosen by the list's filters and order alone, then only
-        those are read with their joined relations, in the same statement. Otherwise the
-        planner, misjudging a scope that is really thousands of rows (a handler's team),
-        joined them all and sorted afterwards."""
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        chosen = self.object_list.select_related(None).values("pk")[bottom:top]
-        rows = self.object_list.all()
-        # `chosen` holds the scope and the filters; the rows are read by id alone.
-        rows.query.clear_where()
-        return self._get_page(rows.filter(pk__in=chosen), number, self)
 
     @property
     def capped(self) -> bool:

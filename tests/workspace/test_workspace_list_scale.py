@@ -188,9 +188,8 @@ def test_only_the_indexed_columns_sort(client, agent, in_state):
 def test_a_handler_pages_through_exactly_their_scope(
     client, in_state, handler, environment, monkeypatch, order
 ):
-    """Each page's rows are chosen by the scope, the filters and the order, then read by
-    id alone: the pages together list the handler's team's complaints of the filter, in
-    the list's order, each once, and nothing of another team or state."""
+    """The pages together list the handler's team's complaints of the filter, in the
+    list's order, each once, and nothing of another team or state."""
     mine = [in_state(state) for state in (State.DISPATCHED, State.HANDLED) * 3]
     in_state(State.CLOSED)
     other = in_state(State.DISPATCHED)
