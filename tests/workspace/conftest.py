@@ -36,9 +36,15 @@ def in_state(now, walk):
 
 
 @pytest.fixture
-def page(chromium):
-    """A desktop browser page (1366 × 768) for the workspace's browser tests."""
-    context = chromium.new_context(viewport={"width": 1366, "height": 768})
+def viewport():
+    """The browser page's size: a desktop screen; a module may ask for another."""
+    return {"width": 1366, "height": 768}
+
+
+@pytest.fixture
+def page(chromium, viewport):
+    """A desktop browser page for the workspace's browser tests."""
+    context = chromium.new_context(viewport=viewport)
     context.set_default_timeout(15_000)
     try:
         yield context.new_page()

@@ -5,21 +5,14 @@ work while every browser posted the change form instead and got a 403.)"""
 
 import pytest
 from browser import BROWSER_TEST
-from factories import PASSWORD, ComplaintFactory
+from factories import ComplaintFactory
+from workspace_helpers import browser_log_in
 
 from complaints.models import PersonalDataAccess
 
 pytestmark = BROWSER_TEST
 
 PHONE = "13812341234"
-
-
-def log_in(page, base_url: str, user) -> None:
-    page.goto(f"{base_url}/en/admin/login/")
-    page.fill("input[name=username]", user.get_username())
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("input[type=submit]")
 
 
 @pytest.mark.parametrize("where", ["complaint", "resident"])
@@ -32,7 +25,7 @@ def test_agent_reveals_the_number_by_clicking_the_button(page, server, agent, re
     obj = complaint if where == "complaint" else resident
     path = f"/en/admin/{obj._meta.app_label}/{obj._meta.model_name}/{obj.pk}/change/"
     reveals = PersonalDataAccess.objects.filter(kind=PersonalDataAccess.Kind.REVEAL)
-    log_in(page, server.url, agent)
+    browser_log_in(page, server.url, agent)
 
     page.goto(f"{server.url}{path}")
     assert PHONE not in page.content()

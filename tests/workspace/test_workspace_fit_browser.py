@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 from browser import BROWSER_TEST
-from factories import PASSWORD, ComplaintFactory, HandlerFactory, TeamFactory
+from factories import ComplaintFactory, HandlerFactory, TeamFactory
+from workspace_helpers import browser_log_in
 
 from complaints.models import State
 from staff.models import Team
@@ -109,14 +110,6 @@ def screenshots(tmp_path: Path) -> Path:
     return folder
 
 
-def log_in(page, base_url: str, user, language: str) -> None:
-    page.goto(f"{base_url}{PREFIX[language]}/admin/login/")
-    page.fill("input[name=username]", user.get_username())
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("input[type=submit]")
-
-
 def open_page(chromium, width: int, height: int, **options):
     context = chromium.new_context(viewport={"width": width, "height": height}, **options)
     context.set_default_timeout(15_000)
@@ -140,7 +133,7 @@ def test_complaint_list_and_red_black_list_fit_1366(
     team name breaks inside a word."""
     context, page = open_page(chromium, 1366, 768)
     try:
-        log_in(page, server.url, project_manager, language)
+        browser_log_in(page, server.url, project_manager, PREFIX[language])
         base = f"{server.url}{PREFIX[language]}/admin/complaints"
 
         page.goto(f"{base}/complaint/")
@@ -167,7 +160,7 @@ def test_handlers_queue_is_readable_on_a_phone(chromium, server, demo, handler, 
     a card as wide as the screen, its state on one line."""
     context, page = open_page(chromium, 390, 844, is_mobile=True, has_touch=True)
     try:
-        log_in(page, server.url, handler, "zh-hans")
+        browser_log_in(page, server.url, handler, PREFIX["zh-hans"])
         page.goto(f"{server.url}/admin/complaints/complaint/?queue=mine")
         figures = page.evaluate(MEASURE)
         page.screenshot(path=str(screenshots(tmp_path) / "handler-queue-phone.png"))
@@ -186,7 +179,7 @@ def test_agent_queue_screenshot(chromium, server, demo, agent, tmp_path):
     to docs/screenshots/agent-queue.png (else to a temporary directory)."""
     context, page = open_page(chromium, 1366, 768)
     try:
-        log_in(page, server.url, agent, "zh-hans")
+        browser_log_in(page, server.url, agent, PREFIX["zh-hans"])
         page.goto(f"{server.url}/admin/complaints/complaint/?queue=mine")
         figures = page.evaluate(MEASURE)
         page.screenshot(path=str(screenshots(tmp_path) / "agent-queue.png"))

@@ -5,7 +5,8 @@ nothing) in every browser."""
 
 import pytest
 from browser import BROWSER_TEST
-from factories import PASSWORD, ComplaintFactory
+from factories import ComplaintFactory
+from workspace_helpers import browser_log_in
 
 from complaints.models import Complaint, State
 
@@ -19,13 +20,9 @@ def change_path(complaint: Complaint) -> str:
 
 
 @pytest.fixture
-def page(chromium):
-    context = chromium.new_context(viewport={"width": 1366, "height": 900})
-    context.set_default_timeout(15_000)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
+def viewport():
+    """Taller than the workspace's default: the warning and its buttons below the form."""
+    return {"width": 1366, "height": 900}
 
 
 @pytest.fixture
@@ -34,11 +31,7 @@ def warned(page, server, agent, resident, unit):
     filed this month, and pressed "Check and save": the page shows the repeat warning.
     Returns the two earlier complaints, newest first."""
     earlier = [ComplaintFactory(resident=resident) for _ in range(2)][::-1]
-    page.goto(f"{server.url}/en/admin/login/")
-    page.fill("input[name=username]", agent.get_username())
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("input[type=submit]")
+    browser_log_in(page, server.url, agent)
 
     page.goto(f"{server.url}{ADD_PATH}")
     page.select_option("select[name=channel]", "phone")

@@ -2,7 +2,8 @@
 to choose as the person (complaints/dispatch.js, a static file the CSP allows)."""
 
 from browser import BROWSER_TEST
-from factories import PASSWORD, ComplaintFactory
+from factories import ComplaintFactory
+from workspace_helpers import browser_log_in
 
 from complaints.models import State
 
@@ -32,11 +33,7 @@ def test_choosing_a_team_offers_only_its_members(
             and errors.append(f"{response.status} {response.url}")
         ),
     )
-    page.goto(f"{server.url}/en/admin/login/")
-    page.fill("input[name=username]", agent.get_username())
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("input[type=submit]")
+    browser_log_in(page, server.url, agent)
 
     page.goto(f"{server.url}/en/admin/complaints/complaint/{complaint.pk}/act/dispatch/")
     page.select_option("select[name=team]", str(engineering.pk))

@@ -3,7 +3,7 @@ finds their checkboxes, counts the selection, highlights the rows, and "Accept s
 accepts exactly the ticked complaints; no script error or CSP refusal on the way."""
 
 from browser import BROWSER_TEST
-from factories import PASSWORD
+from workspace_helpers import browser_log_in
 
 from complaints.models import Complaint, State
 
@@ -18,11 +18,7 @@ def test_ticking_rows_and_accepting_them(page, server, in_state, agent):
         "console",
         lambda message: "Content Security Policy" in message.text and errors.append(message.text),
     )
-    page.goto(f"{server.url}/en/admin/login/")
-    page.fill("input[name=username]", agent.get_username())
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("input[type=submit]")
+    browser_log_in(page, server.url, agent)
 
     page.goto(f"{server.url}/en/admin/complaints/complaint/?queue=unaccepted")
     for complaint in new[:2]:

@@ -5,9 +5,20 @@ import re
 
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from factories import PASSWORD
 from staff_cases import MASKED, PHONE  # noqa: F401  (the workspace tests import them here)
 
 from complaints.models import Complaint
+
+
+def browser_log_in(page, base_url: str, user, prefix: str = "/en") -> None:
+    """Log `user` in through the admin's login form in a real browser; `prefix` is the
+    language's ("" for Chinese, the default language)."""
+    page.goto(f"{base_url}{prefix}/admin/login/")
+    page.fill("input[name=username]", user.get_username())
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.click("input[type=submit]")
 
 
 def admin_url(name: str, *args) -> str:
