@@ -14,8 +14,9 @@ browser reads it: forms and links come from the HTML, CSRF tokens from the forms
 Settings come from the environment (run.py sets them): LOAD_PASSWORD, LOAD_RESIDENTS
 (usernames, comma-separated, for reading), LOAD_FILERS (usernames that may file, each
 given to one user), LOAD_STAFF, LOAD_PHOTO
-(a JPEG file), LOAD_MAX_REQUESTS (the run stops after that many requests), LOAD_FILINGS
-and LOAD_PROXY_HTTPS (send X-Forwarded-Proto: https, as the TLS proxy in front of
+(a JPEG file), LOAD_MAX_REQUESTS (the run stops after that many requests), LOAD_THINK
+(each user waits between 0 and that many seconds between tasks; 0 by default),
+LOAD_FILINGS and LOAD_PROXY_HTTPS (send X-Forwarded-Proto: https, as the TLS proxy in front of
 gunicorn does, so that production settings' secure cookies and CSRF checks apply).
 """
 
@@ -41,6 +42,7 @@ FILERS = [name for name in os.environ.get("LOAD_FILERS", "").split(",") if name]
 STAFF = [name for name in os.environ.get("LOAD_STAFF", "").split(",") if name]
 PHOTO = Path(os.environ["LOAD_PHOTO"]).read_bytes() if os.environ.get("LOAD_PHOTO") else b""
 MAX_REQUESTS = int(os.environ.get("LOAD_MAX_REQUESTS", "0"))
+THINK = float(os.environ.get("LOAD_THINK", "0"))
 FILINGS = int(os.environ.get("LOAD_FILINGS", "0"))
 PROXY_HTTPS = os.environ.get("LOAD_PROXY_HTTPS") == "1"
 # The portal allows 10 filings per resident and hour; a user moves on to the next
@@ -167,7 +169,7 @@ class BrowserUser(HttpUser):
     address as Referer (Django's CSRF check on HTTPS asks for it)."""
 
     abstract = True
-    wait_time = between(0.0, 0.5)
+    wait_time = between(0.0, THINK)
 
     def on_start(self) -> None:
         if PROXY_HTTPS:

@@ -64,6 +64,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--max-requests", type=int, default=20_000, help="requests per run at most (20000)"
     )
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="each user waits up to S seconds between tasks (0: throughput, the server's own)",
+    )
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers (4)")
     parser.add_argument("--complaints", type=int, default=30_000, help="seed_scale size")
     parser.add_argument("--wave", type=int, default=32, help="residents filing at once (32)")
@@ -368,6 +374,7 @@ def main(argv: list[str] | None = None) -> None:
                 "LOAD_FILERS": ",".join(filers),
                 "LOAD_PHOTO": str(photo),
                 "LOAD_MAX_REQUESTS": str(args.max_requests),
+                "LOAD_THINK": str(args.think),
                 "LOAD_PROXY_HTTPS": "1",
                 **extra,
             }
@@ -465,6 +472,7 @@ def helpdesk(args, work: Path, services: Services, tickets: int, results: dict) 
         "LOAD_PASSWORD": HELPDESK_PASSWORD,
         "LOAD_STAFF": ",".join(HELPDESK_STAFF),
         "LOAD_MAX_REQUESTS": str(args.max_requests),
+        "LOAD_THINK": str(args.think),
     }
     for users in args.users:
         title = f"helpdesk staff, {users} users"
