@@ -215,6 +215,11 @@ def test_the_procfile_web_process_serves_the_site(web, db):
     assert sum(s.value for s in counted if s.name.endswith("_total")) == 24
     assert "propertydesk_sla_sweep_lag_seconds" in families
 
+    # The load balancer's check, over plain HTTP too, still 200 with the sweep late.
+    Schedule.objects.filter(func=SWEEP).update(next_run=timezone.now() - timedelta(minutes=7))
+    assert requests.get(f"{web}/health/", timeout=10).status_code == 500
+    assert requests.get(f"{web}/health/web/", timeout=10).status_code == 200
+
     admin = requests.get(f"{web}/admin/login/", allow_redirects=False, timeout=10)
     assert admin.status_code == 301
     assert admin.headers["Location"].startswith("https://")

@@ -1,6 +1,8 @@
-"""/health/ for a load balancer or a monitor: 200 when the database, cache, file storage
-and job broker answer and the job cluster is sweeping; 500 naming what is wrong when the
-sweep's schedule is missing or late (no cluster runs it), nothing secret in the answer."""
+"""/health/ for a monitor: 200 when the database, cache, file storage and job broker
+answer and the job cluster is sweeping; 500 naming what is wrong when the sweep's
+schedule is missing or late (no cluster runs it), nothing secret in the answer.
+/health/web/ for a load balancer: the same without the cluster, which a web host does
+not need to serve pages."""
 
 from datetime import timedelta
 
@@ -16,8 +18,8 @@ from complaints.health import SWEEP
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-def checks(client) -> tuple[int, dict]:
-    response = client.get("/health/", {"format": "json"})
+def checks(client, path: str = "/health/") -> tuple[int, dict]:
+    response = client.get(path, {"format": "json"})
     return response.status_code, response.json()
 
 
@@ -46,6 +48,16 @@ def test_a_late_sweep_is_unhealthy(client, schedules):
     (late,) = [value for name, value in body.items() if name.startswith("JobCluster")]
     assert "7 minutes late" in late
     assert all(value == "OK" for name, value in body.items() if not name.startswith("JobCluster"))
+
+
+def test_a_web_host_stays_in_the_load_balancer_while_the_cluster_is_stopped(client, schedules):
+    Schedule.objects.filter(pk=schedules.pk).update(next_run=timezone.now() - timedelta(minutes=7))
+
+    status, body = checks(client, "/health/web/")
+
+    assert status == 200
+    assert {name.split("(")[0] for name in body} == {"Database", "Cache", "Storage", "JobBroker"}
+    assert all(value == "OK" for value in body.values()), body
 
 
 def test_missing_schedules_are_unhealthy(client):
