@@ -4,6 +4,9 @@ time one `complaints.tasks.sla_sweep(now=...)`, then a second one that must find
     .venv/bin/python bench/sla_sweep.py --open 200000 --due-ratio 0.01
     .venv/bin/python bench/sla_sweep.py --open 20000 200000   # same due count: compare
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/sla_sweep.py
+    # A copy of a database filled by `seed_scale`, swept 8 hours after its newest complaint
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/sla_sweep.py \
+        --copy-of pd_scale_1m --hours 8
 
 It never touches dev data. SQLite (the default) runs on a file in a temporary
 directory (PROPERTYDESK_DATA_DIR); PostgreSQL on a database named propertydesk_bench,
@@ -32,7 +35,7 @@ import tempfile
 import time
 import tracemalloc
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -89,6 +92,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--keep", action="store_true", help="keep the benchmark database afterwards"
     )
     parser.add_argument(
+        "--copy-of",
+        metavar="DATABASE",
+        help="PostgreSQL: sweep a copy of this database (filled by `manage.py seed_scale`) "
+        "instead of seeding; --open and --due do not apply",
+    )
+    parser.add_argument(
+        "--hours",
+        type=float,
+        default=8.0,
+        help="with --copy-of: sweep this many hours after the newest complaint, as after "
+        "an outage of the cluster that long (default 8)",
+    )
+    parser.add_argument(
         "--no-trace",
         action="store_true",
         help="skip the second, traced run on a copy of the data (no tracemalloc figure)",
@@ -98,6 +114,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--now", help=argparse.SUPPRESS)
     parser.add_argument("--report", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.copy_of and args.phase is None:
+        if not os.environ.get("DATABASE_URL", "").startswith(POSTGRES_SCHEMES):
+            parser.error("--copy-of needs DATABASE_URL on PostgreSQL")
+        args.open, args.due, args.history = [1], 0, "none"  # what the children are told
     if any(size < 1 for size in args.open):
         parser.error("--open sizes must be positive")
     if args.due is None:
@@ -114,12 +134,17 @@ def log(message: str) -> None:
 # The database --------------------------------------------------------------------------
 
 
-def _postgres(conninfo: str, *statements: str) -> None:
+def _postgres(conninfo: str, *statements: str) -> list:
+    """Run the statements; the rows of the last one that returns any."""
     import psycopg
 
+    rows = []
     with psycopg.connect(conninfo, autocommit=True) as connection:
         for statement in statements:
-            connection.execute(statement)
+            cursor = connection.execute(statement)
+            if cursor.description:
+                rows = cursor.fetchall()
+    return rows
 
 
 class BenchDatabase:
@@ -155,12 +180,13 @@ class BenchDatabase:
             env["DATABASE_URL"] = urlunsplit(urlsplit(self.url)._replace(path=f"/{name}"))
         return env
 
-    def _admin(self, *statements: str) -> None:
+    def _admin(self, *statements: str, database: str | None = None) -> list:
         parts = urlsplit(self.url)
-        name = parts.path.lstrip("/") or "postgres"
-        if name.startswith(BENCH_DATABASE):
+        name = database or parts.path.lstrip("/") or "postgres"
+        if name.startswith(BENCH_DATABASE) and database is None:
             name = "postgres"
-        _postgres(urlunsplit(parts._replace(scheme="postgresql", path=f"/{name}")), *statements)
+        url = urlunsplit(parts._replace(scheme="postgresql", path=f"/{name}"))
+        return _postgres(url, *statements)
 
     def create(self) -> dict[str, str]:
         """A new, empty database."""
@@ -172,6 +198,20 @@ class BenchDatabase:
             self.databases.append(BENCH_DATABASE)
         self.env = self._env(BENCH_DATABASE)
         return self.env
+
+    def copy_of(self, source: str) -> tuple[dict[str, str], datetime]:
+        """A copy of `source` (a database `seed_scale` filled; no connection may be open
+        to it) and the time its newest complaint was submitted (the seeding's now)."""
+        self._admin(
+            f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)",
+            f'CREATE DATABASE {BENCH_DATABASE} TEMPLATE "{source}"',
+        )
+        self.databases.append(BENCH_DATABASE)
+        self.env = self._env(BENCH_DATABASE)
+        ((newest,),) = self._admin(
+            "SELECT max(created_at) FROM complaints_complaint", database=BENCH_DATABASE
+        )
+        return self.env, newest
 
     def copy(self) -> dict[str, str]:
         """A copy of the seeded database (no connection may be open to it)."""
@@ -469,7 +509,7 @@ def print_table(results: list[dict]) -> None:
     rows = [
         ("open complaints", [f"{r['environment']['open']:,}" for r in results]),
         ("due (sla_next_at <= now)", [f"{r['environment']['due']:,}" for r in results]),
-        ("seeding (s)", [f"{r['seed']['seed_s']:.1f}" for r in results]),
+        ("seeding or copying (s)", [f"{r['seed']['seed_s']:.1f}" for r in results]),
         ("  earlier breaches / notifications", [_history(r["seed"]["seeded"]) for r in results]),
         ("first sweep", []),
         ("  wall time (s)", [f"{run['wall_s']:.2f}" for run in first]),
@@ -566,7 +606,19 @@ def main(argv: list[str] | None = None) -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     now = datetime.now(UTC).replace(microsecond=0)
     results = []
-    for size in args.open:
+    if args.copy_of:
+        with BenchDatabase(keep=args.keep) as databases:
+            started = time.perf_counter()
+            env, newest = databases.copy_of(args.copy_of)
+            now = (newest + timedelta(hours=args.hours)).astimezone(UTC)
+            copied = {"seed_s": time.perf_counter() - started, "seeded": {}}
+            log(f"copied {args.copy_of} in {copied['seed_s']:.1f} s; sweeping at {now}")
+            copy = None if args.no_trace else databases.copy()
+            results.append({"seed": copied, **run_phase("measure", env, args, size=1, now=now)})
+            if copy is not None:
+                traced = run_phase("measure", copy, args, size=1, now=now, extra=("--trace",))
+                results[0]["traced"] = traced["runs"]
+    for size in [] if args.copy_of else args.open:
         with BenchDatabase(keep=args.keep) as databases:
             log(f"{size:,} open complaints, {args.due:,} due, now {now.isoformat()}")
             seed = run_phase("seed", databases.create(), args, size=size, now=now)
