@@ -1,5 +1,7 @@
 """Assertions shared by the service tests."""
 
+from django.db import connection
+
 from complaints.models import Complaint
 from complaints.reasons import reason_text
 
@@ -26,3 +28,20 @@ def snapshot(complaint: Complaint) -> tuple:
         fresh.merged_into_id,
         fresh.history.count(),
     )
+
+
+def transactions_open_while_photos_processed(monkeypatch) -> list[bool]:
+    """Whether a transaction was open each time a photo was processed, filled as the
+    photos are processed. Tests using it need `django_db(transaction=True)`: otherwise
+    the test's own transaction is open throughout."""
+    from complaints.services import photos
+
+    seen: list[bool] = []
+    process = photos.photo_process
+
+    def spy(upload):
+        seen.append(connection.in_atomic_block)
+        return process(upload)
+
+    monkeypatch.setattr(photos, "photo_process", spy)
+    return seen

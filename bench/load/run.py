@@ -5,6 +5,7 @@ forms, beside django-helpdesk (/work/shared/anchors/helpdesk) served the same wa
     .venv/bin/python bench/load/run.py                      # 60 s per run, 1/8/32 users
     .venv/bin/python bench/load/run.py --run-time 20 --users 1 8 --no-helpdesk
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/load/run.py
+    .venv/bin/python bench/load/run.py --sqlite --users 8       # the embedded default
 
 Steps: a database of its own (propertydesk_load, dropped afterwards unless --keep) on
 the DATABASE_URL server; migrate, install the schedules, seed (`seed_scale --complaints
@@ -19,6 +20,9 @@ each run bounded by --run-time and --max-requests:
 - the filing wave: --wave users filing at once, --wave-filings complaints in all, each
   with one 12-megapixel photo; the complaints and photos are counted before and after.
 
+With --sqlite, PropertyDesk runs on the embedded default instead: a SQLite file in the
+work directory and the job queue in it (django-q2's ORM broker), helpdesk not at all.
+
 Then helpdesk: its virtualenv (its setup.sh, plus gunicorn at our version), a database
 anchor_helpdesk_load seeded with `seed_tickets N` (N = PropertyDesk's complaints),
 gunicorn with the same options, staff runs at each user count. The output lists every
@@ -27,6 +31,7 @@ helpdesk's with the ratio.
 """
 
 import argparse
+import contextlib
 import csv
 import http.client
 import json
@@ -75,6 +80,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--wave", type=int, default=32, help="residents filing at once (32)")
     parser.add_argument("--wave-filings", type=int, default=320, help="complaints filed (320)")
     parser.add_argument("--no-helpdesk", action="store_true", help="PropertyDesk only")
+    parser.add_argument(
+        "--sqlite",
+        action="store_true",
+        help="PropertyDesk on SQLite with the ORM job broker (implies --no-helpdesk)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
     parser.add_argument("--out", type=Path, help="write the figures as JSON here")
     return parser.parse_args(argv)
@@ -116,6 +126,12 @@ def recreate(name: str) -> None:
 
 
 def counts(url: str, sql: str) -> tuple:
+    """One row of `sql` on the PostgreSQL database `url` or, for a path, the SQLite file."""
+    if not urlsplit(url).scheme:
+        import sqlite3
+
+        with contextlib.closing(sqlite3.connect(url)) as connection:
+            return connection.execute(sql).fetchone()
     import psycopg
 
     with psycopg.connect(url.replace("postgres://", "postgresql://", 1)) as connection:
@@ -190,15 +206,17 @@ def gunicorn(python: Path, app: str, port: int, workers: int) -> list:
 # PropertyDesk ------------------------------------------------------------------------------
 
 
-def propertydesk_env(data_dir: Path) -> dict:
+def propertydesk_env(data_dir: Path, *, sqlite: bool) -> dict:
     """Production settings as a deployment behind a TLS proxy has them: the proxy sets
-    X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER), so nothing is weakened."""
+    X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER), so nothing is weakened. Without
+    DATABASE_URL the settings take the SQLite file in PROPERTYDESK_DATA_DIR."""
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
     return {
-        **os.environ,
+        **env,
+        **({} if sqlite else {"DATABASE_URL": database_url(DATABASE)}),
         "DJANGO_SETTINGS_MODULE": "propertydesk.settings.prod",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": database_url(DATABASE),
         "PROPERTYDESK_DATA_DIR": str(data_dir),
         "CACHE_URL": os.environ.get("LOAD_CACHE_URL", "redis://127.0.0.1:6379/11"),
         "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
@@ -342,10 +360,11 @@ def main(argv: list[str] | None = None) -> None:
 
     photo = work / "IMG_0001.JPG"
     photo.write_bytes(phone_photo())
-    db_url = database_url(DATABASE)
+    db_url = str(work / "data" / "propertydesk.sqlite3") if args.sqlite else database_url(DATABASE)
     try:
-        recreate(DATABASE)
-        env = propertydesk_env(work / "data")
+        if not args.sqlite:
+            recreate(DATABASE)
+        env = propertydesk_env(work / "data", sqlite=args.sqlite)
         manage = [str(PYTHON), str(ROOT / "manage.py")]
         log("migrate, install_schedules")
         run([*manage, "migrate", "-v0"], env=env)
@@ -354,7 +373,12 @@ def main(argv: list[str] | None = None) -> None:
         run([*manage, "collectstatic", "--noinput", "-v0"], env=env)
         residents = resident_logins(manage, env)
         (complaints,) = counts(db_url, "SELECT count(*) FROM complaints_complaint")
-        results.update(seeding=seeding, complaints=complaints, residents=len(residents))
+        results.update(
+            database="sqlite" if args.sqlite else "postgresql",
+            seeding=seeding,
+            complaints=complaints,
+            residents=len(residents),
+        )
         log(f"{seeding}: {complaints} complaints, {len(residents)} residents")
         filers, wave_filers = share_filers(residents, args)
 
@@ -432,13 +456,14 @@ def main(argv: list[str] | None = None) -> None:
         )
         services.stop_all()
 
-        if not args.no_helpdesk:
+        if not (args.no_helpdesk or args.sqlite):
             helpdesk(args, work, services, complaints, results)
     finally:
         services.stop_all()
         if not args.keep:
-            admin_sql(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-            admin_sql(f"DROP DATABASE IF EXISTS {HELPDESK_DATABASE} WITH (FORCE)")
+            if not args.sqlite:
+                admin_sql(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+                admin_sql(f"DROP DATABASE IF EXISTS {HELPDESK_DATABASE} WITH (FORCE)")
             shutil.rmtree(work / "data", ignore_errors=True)
     comparison(args, results)
     if args.out:

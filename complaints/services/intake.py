@@ -29,7 +29,7 @@ from complaints.selectors import resident_of
 from complaints.services.base import RESIDENT_CHANNELS, complaint_save, refuse
 from complaints.services.filing_limit import filing_limit_refusal
 from complaints.services.notify import notify
-from complaints.services.photos import photos_add
+from complaints.services.photos import photos_add, photos_process
 from complaints.services.transitions import (
     complaint_accept,
     complaint_classify,
@@ -61,7 +61,6 @@ def _resolve_place(
     return property, building, unit
 
 
-@transaction.atomic
 def complaint_create(
     *,
     actor: AbstractBaseUser,
@@ -111,83 +110,92 @@ def complaint_create(
         raise InvalidInput(_("Unknown channel."), field="channel")
     if suggested_level is not None and suggested_level not in Level.values:
         raise InvalidInput(_("Choose level I, II or III."), field="level")
-    property, building, unit = _resolve_place(
-        actor=actor, property=property, building=building, unit=unit
-    )
-    actor_resident = resident_of(actor)
-    if actor_resident is not None and channel in RESIDENT_CHANNELS:
-        # The count is taken under a lock on the user's row, inside this transaction:
-        # submissions at once wait for each other and each counts the others.
-        refuse(filing_limit_refusal(actor, lock=True))
-    if actor.has_perm("complaints.add_complaint"):
-        if property.pk not in property_ids_visible_to(actor):
-            raise NotAllowed(_("This property is outside your scope."))
-        if resident is not None and not resident.units.filter(building__property=property).exists():
-            raise InvalidInput(_("This resident does not live in that property."), field="resident")
-    elif actor_resident is not None:
-        if channel not in RESIDENT_CHANNELS:
+    processed = photos_process({Photo.Step.EVIDENCE: photos})
+    with transaction.atomic():
+        property, building, unit = _resolve_place(
+            actor=actor, property=property, building=building, unit=unit
+        )
+        actor_resident = resident_of(actor)
+        if actor_resident is not None and channel in RESIDENT_CHANNELS:
+            # The count is taken under a lock on the user's row, inside this transaction:
+            # submissions at once wait for each other and each counts the others.
+            refuse(filing_limit_refusal(actor, lock=True))
+        if actor.has_perm("complaints.add_complaint"):
+            if property.pk not in property_ids_visible_to(actor):
+                raise NotAllowed(_("This property is outside your scope."))
+            if (
+                resident is not None
+                and not resident.units.filter(building__property=property).exists()
+            ):
+                raise InvalidInput(
+                    _("This resident does not live in that property."), field="resident"
+                )
+        elif actor_resident is not None:
+            if channel not in RESIDENT_CHANNELS:
+                raise NotAllowed()
+            resident = actor_resident
+            my_units = Unit.objects.filter(residencies__resident=resident)
+            if unit is not None and not my_units.filter(pk=unit.pk).exists():
+                raise InvalidInput(
+                    _("You can only report problems in your own units."), field="unit"
+                )
+            if unit is None and not my_units.filter(building__property=property).exists():
+                raise InvalidInput(
+                    _("You can only report common areas where you live."), field="building"
+                )
+        else:
             raise NotAllowed()
-        resident = actor_resident
-        my_units = Unit.objects.filter(residencies__resident=resident)
-        if unit is not None and not my_units.filter(pk=unit.pk).exists():
-            raise InvalidInput(_("You can only report problems in your own units."), field="unit")
-        if unit is None and not my_units.filter(building__property=property).exists():
-            raise InvalidInput(
-                _("You can only report common areas where you live."), field="building"
+        if resident is not None:
+            contact_name = contact_name or resident.name
+            contact_phone = contact_phone or resident.phone
+        preview = intake_preview(
+            description=description,
+            location_text=location_text,
+            property_id=property.pk,
+            unit_id=unit.pk if unit is not None else None,
+            building_id=building.pk if building is not None else None,
+            category=category,
+            level=suggested_level,
+        )
+        complaint = Complaint(
+            channel=channel,
+            property=property,
+            building=building,
+            unit=unit,
+            location_text=location_text.strip(),
+            description=description,
+            resident=resident,
+            contact_name=contact_name,
+            contact_phone=contact_phone,
+            preferred_contact_time=preferred_contact_time,
+            created_by=actor,
+            category=category,
+            emergency_phrase=preview.emergency_phrase,
+            suspected_emergency=preview.suspected_emergency,
+        )
+        sla.first_response_provisional(complaint)
+        complaint_save(complaint, actor=actor, transition=Transition.CREATE, reason="")
+        photos_add(complaint, processed, actor=actor)
+        suggestion = preview.suggestion
+        if suggestion is not None:
+            IntakeSuggestion.objects.create(
+                complaint=complaint,
+                category=suggestion.category,
+                level=suggestion.level,
+                team=suggestion.team,
+                reason=suggestion.reason,
             )
-    else:
-        raise NotAllowed()
-    if resident is not None:
-        contact_name = contact_name or resident.name
-        contact_phone = contact_phone or resident.phone
-    preview = intake_preview(
-        description=description,
-        location_text=location_text,
-        property_id=property.pk,
-        unit_id=unit.pk if unit is not None else None,
-        building_id=building.pk if building is not None else None,
-        category=category,
-        level=suggested_level,
-    )
-    complaint = Complaint(
-        channel=channel,
-        property=property,
-        building=building,
-        unit=unit,
-        location_text=location_text.strip(),
-        description=description,
-        resident=resident,
-        contact_name=contact_name,
-        contact_phone=contact_phone,
-        preferred_contact_time=preferred_contact_time,
-        created_by=actor,
-        category=category,
-        emergency_phrase=preview.emergency_phrase,
-        suspected_emergency=preview.suspected_emergency,
-    )
-    sla.first_response_provisional(complaint)
-    complaint_save(complaint, actor=actor, transition=Transition.CREATE, reason="")
-    photos_add(complaint, {Photo.Step.EVIDENCE: photos}, actor=actor)
-    suggestion = preview.suggestion
-    if suggestion is not None:
-        IntakeSuggestion.objects.create(
-            complaint=complaint,
-            category=suggestion.category,
-            level=suggestion.level,
-            team=suggestion.team,
-            reason=suggestion.reason,
-        )
-    if complaint.suspected_emergency:
-        _emergency_alert(complaint)
-    repeat_members_refresh(complaint, before=None)
-    if merge_into_id is not None:
-        complaint = complaint_merge(
-            complaint_id=complaint.pk,
-            actor=actor,
-            into_id=merge_into_id,
-            reason=system_reason(SystemReason.MERGED_AT_INTAKE),
-        )
-    return complaint
+        if complaint.suspected_emergency:
+            _emergency_alert(complaint)
+        repeat_members_refresh(complaint, before=None)
+        if merge_into_id is not None:
+            complaint = complaint_merge(
+                complaint_id=complaint.pk,
+                actor=actor,
+                into_id=merge_into_id,
+                reason=system_reason(SystemReason.MERGED_AT_INTAKE),
+            )
+        return complaint
 
 
 def _emergency_alert(complaint: Complaint) -> None:
@@ -214,7 +222,6 @@ def _emergency_alert(complaint: Complaint) -> None:
     )
 
 
-@transaction.atomic
 def complaint_take_in(
     *,
     actor: AbstractBaseUser,
@@ -266,46 +273,51 @@ def complaint_take_in(
         )
     if team is None and assignee is not None:
         raise InvalidInput(_("Choose the team of the person."), field="team")
-    complaint = complaint_create(
-        actor=actor,
-        description=description,
-        channel=channel,
-        # Taken on, it gets its category by classifying; a duplicate keeps the choice.
-        category=category if merge_into_id is not None else None,
-        property=property,
-        building=building,
-        unit=unit,
-        location_text=location_text,
-        resident=resident,
-        contact_name=contact_name,
-        contact_phone=contact_phone,
-        preferred_contact_time=preferred_contact_time,
-        merge_into_id=merge_into_id,
-    )
-    if merge_into_id is None:
-        with _refused_as(
-            _(
-                "You may not accept complaints, and whoever takes a complaint in becomes "
-                "its owner. Nothing was saved."
-            )
-        ):
-            complaint = complaint_accept(complaint_id=complaint.pk, actor=actor)
-        if category is not None:
+    processed = photos_process({Photo.Step.EVIDENCE: photos})
+    with transaction.atomic():
+        complaint = complaint_create(
+            actor=actor,
+            description=description,
+            channel=channel,
+            # Taken on, it gets its category by classifying; a duplicate keeps the choice.
+            category=category if merge_into_id is not None else None,
+            property=property,
+            building=building,
+            unit=unit,
+            location_text=location_text,
+            resident=resident,
+            contact_name=contact_name,
+            contact_phone=contact_phone,
+            preferred_contact_time=preferred_contact_time,
+            merge_into_id=merge_into_id,
+        )
+        if merge_into_id is None:
             with _refused_as(
-                _("You may not classify complaints: leave the category empty. Nothing was saved.")
-            ):
-                complaint = complaint_classify(
-                    complaint_id=complaint.pk, actor=actor, category=category, level=level
+                _(
+                    "You may not accept complaints, and whoever takes a complaint in becomes "
+                    "its owner. Nothing was saved."
                 )
-        if team is not None:
-            with _refused_as(
-                _("You may not dispatch complaints: leave the team empty. Nothing was saved.")
             ):
-                complaint = complaint_dispatch(
-                    complaint_id=complaint.pk, actor=actor, team=team, assignee=assignee
-                )
-    photos_add(complaint, {Photo.Step.EVIDENCE: photos}, actor=actor)
-    return complaint
+                complaint = complaint_accept(complaint_id=complaint.pk, actor=actor)
+            if category is not None:
+                with _refused_as(
+                    _(
+                        "You may not classify complaints: leave the category empty. "
+                        "Nothing was saved."
+                    )
+                ):
+                    complaint = complaint_classify(
+                        complaint_id=complaint.pk, actor=actor, category=category, level=level
+                    )
+            if team is not None:
+                with _refused_as(
+                    _("You may not dispatch complaints: leave the team empty. Nothing was saved.")
+                ):
+                    complaint = complaint_dispatch(
+                        complaint_id=complaint.pk, actor=actor, team=team, assignee=assignee
+                    )
+        photos_add(complaint, processed, actor=actor)
+        return complaint
 
 
 @contextmanager

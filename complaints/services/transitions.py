@@ -24,7 +24,7 @@ from complaints.services.base import (
 )
 from complaints.services.holds import hold_end
 from complaints.services.notify import alert_level_one, notify, project_manager_ids
-from complaints.services.photos import photos_add
+from complaints.services.photos import photos_add, photos_process
 from staff.models import Team
 from staff.selectors import user_display_name
 
@@ -131,7 +131,6 @@ def complaint_dispatch(
     return complaint
 
 
-@transaction.atomic
 def complaint_handle(
     *,
     complaint_id: int,
@@ -143,36 +142,36 @@ def complaint_handle(
 ) -> Complaint:
     """A member of the dispatched team records what was done, with before/after photos
     when the category asks for them. The resident is then asked to confirm."""
-    complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
-    transition_check(complaint, Transition.HANDLE, actor)
-    refuse(permissions.handle_reason_refusal(complaint, actor, reason))
-    note = note.strip()
-    if not note:
-        raise InvalidInput(_("Describe what was done."), field="note")
-    if (
-        complaint.category is not None
-        and complaint.category.needs_photos
-        and not after_photos
-        and not complaint.photos.filter(step=Photo.Step.AFTER).exists()
-    ):
-        raise InvalidInput(
-            _("This category needs an after photo of the finished work."), field="after_photos"
-        )
-    photos_add(
-        complaint, {Photo.Step.BEFORE: before_photos, Photo.Step.AFTER: after_photos}, actor=actor
-    )
-    if complaint.held_since is not None:
-        hold_end(complaint, actor=actor, at=clock.now())
-    complaint.handle(note=note, at=clock.now())
-    complaint_save(complaint, actor=actor, transition=Transition.HANDLE, reason=reason.strip())
-    if complaint.resident_id is not None:
-        notify(
-            complaint,
-            [complaint.resident.user_id],
-            kind="handled",
-            event_key=event_key("handled", complaint.pk, complaint.reopen_count),
-        )
-    return complaint
+    processed = photos_process({Photo.Step.BEFORE: before_photos, Photo.Step.AFTER: after_photos})
+    with transaction.atomic():
+        complaint = complaint_get_for_update(complaint_id=complaint_id, actor=actor)
+        transition_check(complaint, Transition.HANDLE, actor)
+        refuse(permissions.handle_reason_refusal(complaint, actor, reason))
+        note = note.strip()
+        if not note:
+            raise InvalidInput(_("Describe what was done."), field="note")
+        if (
+            complaint.category is not None
+            and complaint.category.needs_photos
+            and not after_photos
+            and not complaint.photos.filter(step=Photo.Step.AFTER).exists()
+        ):
+            raise InvalidInput(
+                _("This category needs an after photo of the finished work."), field="after_photos"
+            )
+        photos_add(complaint, processed, actor=actor)
+        if complaint.held_since is not None:
+            hold_end(complaint, actor=actor, at=clock.now())
+        complaint.handle(note=note, at=clock.now())
+        complaint_save(complaint, actor=actor, transition=Transition.HANDLE, reason=reason.strip())
+        if complaint.resident_id is not None:
+            notify(
+                complaint,
+                [complaint.resident.user_id],
+                kind="handled",
+                event_key=event_key("handled", complaint.pk, complaint.reopen_count),
+            )
+        return complaint
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ from factories import (
     image_upload,
     png_decompression_bomb,
 )
+from helpers import transactions_open_while_photos_processed
 from PIL import ExifTags, Image
 
 from complaints.models import Category, Channel, Complaint, Photo, Transition
@@ -216,6 +217,23 @@ def test_photos_are_stored_clean_with_thumbnails(resident_client, complaint_form
         assert "kitchen" not in photo.image.name
         with Image.open(photo.image.path) as image, Image.open(photo.thumbnail.path) as thumb:
             assert image.format == thumb.format == "JPEG"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_photos_are_processed_before_the_filing_transaction_opens(
+    resident_client, complaint_form, monkeypatch
+):
+    """Re-encoding a phone photo costs tens of milliseconds of CPU; inside the filing's
+    transaction it held SQLite's write lock, and every other filing, login and job of the
+    site waited for it. The photos are processed first and stored inside the transaction."""
+    processed_in_transaction = transactions_open_while_photos_processed(monkeypatch)
+    photos = [image_upload("kitchen.jpg"), image_upload("tap.jpg")]
+
+    response = resident_client.post(new_url(), {**complaint_form(), "photos": photos})
+
+    assert response.status_code == 302
+    assert processed_in_transaction == [False, False]
+    assert only_complaint().photos.count() == 2
 
 
 def test_exif_and_gps_are_removed_and_the_orientation_kept(resident_client, complaint_form):

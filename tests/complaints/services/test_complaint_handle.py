@@ -2,7 +2,7 @@
 
 import pytest
 from factories import HandlerFactory, image_upload
-from helpers import assert_history, snapshot
+from helpers import assert_history, snapshot, transactions_open_while_photos_processed
 
 from complaints.exceptions import ComplaintNotFound, InvalidInput, NotAllowed, WrongState
 from complaints.models import Photo, State, Transition
@@ -147,6 +147,24 @@ def test_damaged_after_photo_leaves_no_before_photo_files(now, dispatched, handl
     assert excinfo.value.field == "photos"
     assert not Photo.objects.exists()
     assert stored_files(media_root) == []
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_photos_are_processed_before_the_transaction_opens(
+    now, dispatched, handler, media_root, monkeypatch
+):
+    processed_in_transaction = transactions_open_while_photos_processed(monkeypatch)
+
+    complaint_handle(
+        complaint_id=dispatched.pk,
+        actor=handler,
+        note="Done",
+        before_photos=[image_upload("before.jpg")],
+        after_photos=[image_upload("after.jpg")],
+    )
+
+    assert processed_in_transaction == [False, False]
+    assert dispatched.photos.count() == 2
 
 
 def test_category_needing_photos_is_handled_with_before_and_after_photos(

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import Permission
 from factories import CategoryFactory, SupervisorFactory, image_upload
+from helpers import transactions_open_while_photos_processed
 
 from complaints.exceptions import InvalidInput, NotAllowed
 from complaints.models import Channel, Complaint, Level, Notification, Photo, State, Transition
@@ -122,6 +123,20 @@ def test_photos_are_kept_as_evidence(now, agent, resident, unit, category, media
     )
 
     assert list(complaint.photos.values_list("step", flat=True)) == [Photo.Step.EVIDENCE]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_photos_are_processed_before_the_transaction_opens(
+    now, agent, resident, unit, category, media_root, monkeypatch
+):
+    processed_in_transaction = transactions_open_while_photos_processed(monkeypatch)
+
+    complaint = complaint_take_in(
+        **call(agent, resident, unit, category=category, photos=[image_upload("tap.jpg")])
+    )
+
+    assert processed_in_transaction == [False]
+    assert complaint.photos.count() == 1
 
 
 def test_staff_who_may_not_accept_are_refused_and_nothing_is_saved(
