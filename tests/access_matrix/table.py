@@ -2344,10 +2344,18 @@ def api_report(name: str):
 
 
 def health(ctx):
-    """Public, for load balancers: 200 or 500 (no cluster sweeps in the tests' world)."""
+    """Public, for monitors: 200 or 500 (no cluster sweeps in the tests' world)."""
     return [
         Req("health", "GET", "GET", url("health"), E.status(200, 500)),
         Req("health", "POST", "POST", url("health"), E.NOT_ALLOWED),
+    ]
+
+
+def health_web(ctx):
+    """Public, for load balancers: the web host's own checks, which pass here."""
+    return [
+        Req("health-web", "GET", "GET", url("health-web"), E.status(200)),
+        Req("health-web", "POST", "POST", url("health-web"), E.NOT_ALLOWED),
     ]
 
 
@@ -2550,6 +2558,7 @@ def build_table() -> dict[str, Callable[[Ctx], list[Req]]]:
         **{f"api:{name}": api_page(f"api:{name}") for name in ("schema", "docs", "redoc")},
         "api:iot_alerts": iot_alerts,
         "health": health,
+        "health-web": health_web,
         "metrics": metrics,
         "api:staff-complaint-list": api_staff_list,
         "api:staff-complaint-detail": api_staff_object("detail"),
