@@ -205,7 +205,12 @@ class ScaleSeeder:
             self._complaints()
             sequences_reset(Complaint, Complaint.history.model, Breach, Hold, Survey)
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            # As autovacuum leaves a running system: statistics and, on PostgreSQL, the
+            # visibility map, without which an index-only scan reads the table too (the
+            # superuser's queue counts at a million: 140 ms of SQL, 23 vacuumed).
+            # VACUUM cannot run inside a caller's transaction; ANALYZE alone then.
+            vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
+            cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
         return self.figures
 
     # Places and people ------------------------------------------------------------------
