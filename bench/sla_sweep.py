@@ -199,9 +199,10 @@ class BenchDatabase:
         self.env = self._env(BENCH_DATABASE)
         return self.env
 
-    def copy_of(self, source: str) -> tuple[dict[str, str], datetime]:
-        """A copy of `source` (a database `seed_scale` filled; no connection may be open
-        to it) and the time its newest complaint was submitted (the seeding's now)."""
+    def copy_of(self, source: str) -> datetime:
+        """Make the benchmark's database a copy of `source` (a database `seed_scale`
+        filled; no connection may be open to it); returns the time its newest complaint
+        was submitted (the seeding's now)."""
         self._admin(
             f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)",
             f'CREATE DATABASE {BENCH_DATABASE} TEMPLATE "{source}"',
@@ -211,7 +212,7 @@ class BenchDatabase:
         ((newest,),) = self._admin(
             "SELECT max(created_at) FROM complaints_complaint", database=BENCH_DATABASE
         )
-        return self.env, newest
+        return newest
 
     def copy(self) -> dict[str, str]:
         """A copy of the seeded database (no connection may be open to it)."""
@@ -595,6 +596,19 @@ def verdicts(results: list[dict]) -> list[str]:
     return lines
 
 
+def measure(databases: BenchDatabase, args, *, size: int, now: datetime) -> dict:
+    """The sweeps on the prepared database and, unless --no-trace, again traced on a copy
+    made before them."""
+    copy = None if args.no_trace else databases.copy()
+    log("  measuring the sweep")
+    measured = run_phase("measure", databases.env, args, size=size, now=now)
+    if copy is not None:
+        log("  measuring it again, traced, on a copy of the data")
+        traced = run_phase("measure", copy, args, size=size, now=now, extra=("--trace",))
+        measured["traced"] = traced["runs"]
+    return measured
+
+
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     if args.phase == "seed":
@@ -609,28 +623,18 @@ def main(argv: list[str] | None = None) -> None:
     if args.copy_of:
         with BenchDatabase(keep=args.keep) as databases:
             started = time.perf_counter()
-            env, newest = databases.copy_of(args.copy_of)
+            newest = databases.copy_of(args.copy_of)
             now = (newest + timedelta(hours=args.hours)).astimezone(UTC)
             copied = {"seed_s": time.perf_counter() - started, "seeded": {}}
             log(f"copied {args.copy_of} in {copied['seed_s']:.1f} s; sweeping at {now}")
-            copy = None if args.no_trace else databases.copy()
-            results.append({"seed": copied, **run_phase("measure", env, args, size=1, now=now)})
-            if copy is not None:
-                traced = run_phase("measure", copy, args, size=1, now=now, extra=("--trace",))
-                results[0]["traced"] = traced["runs"]
-    for size in [] if args.copy_of else args.open:
-        with BenchDatabase(keep=args.keep) as databases:
-            log(f"{size:,} open complaints, {args.due:,} due, now {now.isoformat()}")
-            seed = run_phase("seed", databases.create(), args, size=size, now=now)
-            log(f"  seeded in {seed['seed_s']:.1f} s")
-            copy = None if args.no_trace else databases.copy()
-            log("  measuring the sweep")
-            measured = run_phase("measure", databases.env, args, size=size, now=now)
-            if copy is not None:
-                log("  measuring it again, traced, on a copy of the data")
-                traced = run_phase("measure", copy, args, size=size, now=now, extra=("--trace",))
-                measured["traced"] = traced["runs"]
-        results.append({"seed": seed, **measured})
+            results.append({"seed": copied, **measure(databases, args, size=1, now=now)})
+    else:
+        for size in args.open:
+            with BenchDatabase(keep=args.keep) as databases:
+                log(f"{size:,} open complaints, {args.due:,} due, now {now.isoformat()}")
+                seed = run_phase("seed", databases.create(), args, size=size, now=now)
+                log(f"  seeded in {seed['seed_s']:.1f} s")
+                results.append({"seed": seed, **measure(databases, args, size=size, now=now)})
     if args.json:
         print(json.dumps(results, indent=2, default=str))
     else:
