@@ -62,8 +62,9 @@ CHANGE_USERS = ("owner", "assignee", "created_by")
 
 
 def _relations_share(complaint: Complaint) -> None:
-    """Set on the complaint's relations what it has read already: the unit's building
-    and the building's and team's property (their names show them), and the users."""
+    """Set on the complaint's relations what it has read already (the unit's building,
+    the building's and the team's property: their names show them), and read its three
+    users in one query."""
     for related in (complaint.building, complaint.team):
         if related is not None and related.property_id == complaint.property_id:
             related.property = complaint.property
