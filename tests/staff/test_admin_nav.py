@@ -1,0 +1,102 @@
+"""The admin's navigation sidebar, cached by what it shows (staff.templatetags.admin_nav):
+every page shows the sidebar Django's own template renders for that user, page and
+language, whatever another user or page put in the cache before."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.template.loader import render_to_string
+from django.test import Client
+from django.utils import translation
+
+COMPLAINTS = "/en/admin/complaints/complaint/"
+TEAMS = "/en/admin/staff/team/"
+
+
+@pytest.fixture(autouse=True)
+def clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def client_of(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def sidebar(response) -> str:
+    html = response.content.decode()
+    match = re.search(r'<nav class="sticky" id="nav-sidebar".*?</nav>', html, re.S)
+    assert match, "no navigation sidebar on the page"
+    return match.group(0)
+
+
+def expected_sidebar(response) -> str:
+    """What Django's own `admin/nav_sidebar.html` renders for this response's request."""
+    with translation.override(response.wsgi_request.LANGUAGE_CODE):
+        html = render_to_string(
+            "admin/nav_sidebar.html",
+            {"available_apps": response.context["available_apps"]},
+            request=response.wsgi_request,
+        )
+    match = re.search(r'<nav class="sticky" id="nav-sidebar".*?</nav>', html, re.S)
+    return match.group(0)
+
+
+def current_models(response) -> list[str]:
+    return re.findall(r'<tr class="model-(\w+) current-model">', sidebar(response))
+
+
+def links(response) -> set[str]:
+    return set(re.findall(r'href="([^"]+)"', sidebar(response)))
+
+
+def test_every_page_shows_the_sidebar_django_renders_for_it(project_manager, handler):
+    manager = client_of(project_manager)
+    for url in (COMPLAINTS, TEAMS, f"{COMPLAINTS}?state=new", COMPLAINTS, TEAMS):
+        response = manager.get(url)
+        assert response.status_code == 200, url
+        assert sidebar(response) == expected_sidebar(response), url
+    assert current_models(manager.get(COMPLAINTS)) == ["complaint"]
+    assert current_models(manager.get(TEAMS)) == ["team"]
+    assert current_models(manager.get("/en/admin/buildings/property/")) == ["property"]
+
+
+def test_a_user_with_fewer_permissions_never_gets_anothers_sidebar(project_manager, handler):
+    manager_page = client_of(project_manager).get(COMPLAINTS)
+    handler_page = client_of(handler).get(COMPLAINTS)
+
+    assert sidebar(handler_page) == expected_sidebar(handler_page)
+    only_the_managers = links(manager_page) - links(handler_page)
+    assert only_the_managers, "the roles' sidebars should differ for this test to mean anything"
+    assert not only_the_managers & links(handler_page)
+
+
+def test_a_granted_permission_shows_its_link_on_the_next_page(handler):
+    client = client_of(handler)
+    assert TEAMS not in links(client.get(COMPLAINTS))
+
+    handler.user_permissions.add(
+        Permission.objects.get(content_type__app_label="staff", codename="view_team")
+    )
+
+    response = client.get(COMPLAINTS)
+    assert TEAMS in links(response)
+    assert sidebar(response) == expected_sidebar(response)
+
+
+def test_each_language_has_its_own_sidebar(project_manager):
+    client = client_of(project_manager)
+    english = client.get(COMPLAINTS)
+    chinese = client.get("/admin/complaints/complaint/")
+
+    assert "Start typing to filter" in sidebar(english)
+    assert "Start typing to filter" not in sidebar(chinese)
+    assert sidebar(chinese) == expected_sidebar(chinese)
+    assert "/admin/complaints/complaint/" in links(chinese)
+    assert COMPLAINTS not in links(chinese)
