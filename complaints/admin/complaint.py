@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ from complaints.admin.inlines import BreachInline, HoldInline, PhotoInline
 from complaints.admin.intake import IntakeViewMixin
 from complaints.admin.iot import DeviceAlertInline
 from complaints.admin.pagination import CappedPaginator
-from complaints.admin.rows import label_of
+from complaints.admin.rows import complaint_change_url, label_of
 from complaints.admin.status import deadline_status, provisional_first_response, sla_status
 from complaints.admin.views import ActionViewsMixin
 from complaints.models import Channel, Complaint, Deadline, Level, State
@@ -275,7 +275,7 @@ class ComplaintAdmin(
     def reference_link(self, complaint: Complaint):
         link = format_html(
             '<a href="{}">{}</a>',
-            reverse("admin:complaints_complaint_change", args=[complaint.pk]),
+            complaint_change_url(complaint.pk),
             complaint.reference,
         )
         if not hasattr(complaint, "repeat"):

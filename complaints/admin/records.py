@@ -2,11 +2,11 @@
 surveys, and each user's own notifications."""
 
 from django.contrib import admin
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from complaints.admin.rows import complaint_change_url
 from complaints.models import Breach, Hold, Notification, Survey
 from complaints.selectors import complaint_list_visible_to
 from complaints.services import notification_mark_read
@@ -99,7 +99,7 @@ class NotificationAdmin(ReadOnlyAdmin):
             return "—"
         return format_html(
             '<a href="{}">{}</a>',
-            reverse("admin:complaints_complaint_change", args=[notification.complaint_id]),
+            complaint_change_url(notification.complaint_id),
             notification.complaint.reference,
         )
 

@@ -3,13 +3,14 @@ looks every cell up through `lookup_field` and renders each checkbox through a w
 template, about 50 ms of a 50-row page, more than the database spends on it. The
 headers, the markup and the css classes are the admin's own."""
 
-from functools import cache
+from functools import cache, lru_cache
 
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.templatetags.admin_list import result_headers
 from django.contrib.admin.utils import display_for_field
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
@@ -76,3 +77,17 @@ def label_of(choices, value) -> str:
 @cache
 def _labels(choices, language: str | None) -> dict:
     return {value: str(label) for value, label in choices.choices}
+
+
+def complaint_change_url(pk: int) -> str:
+    """`reverse("admin:complaints_complaint_change", args=[pk])` for a list's rows: the
+    URL is reversed once for each language and script prefix (about 90 µs, every row)."""
+    return _change_url_head(get_language(), get_script_prefix(), get_urlconf()) + f"{pk}/change/"
+
+
+@lru_cache(maxsize=32)
+def _change_url_head(language: str | None, prefix: str, urlconf) -> str:
+    url = reverse("admin:complaints_complaint_change", args=[0])
+    head, tail = url[: -len("0/change/")], url[-len("0/change/") :]
+    assert tail == "0/change/", url
+    return head

@@ -4,11 +4,12 @@ languages."""
 
 import pytest
 from django.contrib.admin.templatetags.admin_list import results
+from django.urls import clear_script_prefix, reverse, set_script_prefix
 from django.utils import translation
 from workspace_helpers import admin_url
 
 from complaints import services
-from complaints.admin.rows import result_rows
+from complaints.admin.rows import complaint_change_url, result_rows
 from complaints.models import State
 
 pytestmark = pytest.mark.django_db
@@ -47,3 +48,17 @@ def test_the_page_shows_the_rows(client, project_manager, listed):
     for complaint in listed:
         assert f'value="{complaint.pk}" class="action-select"' in content
     assert content.count('<td class="field-state_badge">') == 5
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+@pytest.mark.parametrize("script_prefix", ["/", "/desk/"])
+def test_a_rows_link_is_its_complaints_change_page(language, script_prefix):
+    set_script_prefix(script_prefix)
+    try:
+        with translation.override(language):
+            for pk in (1, 7, 10, 123456789):
+                expected = reverse("admin:complaints_complaint_change", args=[pk])
+                assert complaint_change_url(pk) == expected
+                assert expected.startswith(script_prefix)
+    finally:
+        clear_script_prefix()
