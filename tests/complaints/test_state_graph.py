@@ -10,7 +10,7 @@ docstring:
 """
 
 import pytest
-from django_fsm import can_proceed
+from django_fsm import FSMFieldMixin, can_proceed
 
 from complaints.models import Complaint
 
@@ -81,3 +81,10 @@ def test_the_model_declares_exactly_these_states_and_transitions():
     declared = {t.name for t in Complaint._meta.get_field("state").get_all_transitions(Complaint)}
     assert declared == set(TRANSITIONS)
     assert {value for value, _ in Complaint._meta.get_field("state").choices} == set(STATES)
+
+
+def test_the_concurrency_guard_watches_every_fsm_field():
+    """Complaint.state_fields names its FSM fields instead of searching them for every
+    loaded complaint; a second FSM field must be named there too."""
+    fsm_fields = tuple(f for f in Complaint._meta.fields if isinstance(f, FSMFieldMixin))
+    assert Complaint().state_fields == fsm_fields

@@ -1,14 +1,20 @@
-"""The admin's navigation sidebar, cached by what it shows (staff.templatetags.admin_nav):
-every page shows the sidebar Django's own template renders for that user, page and
+"""The admin's app list and navigation sidebar: the list is Django's, built once per request
+(staff.admin_site); the sidebar is cached by what it shows (staff.templatetags.admin_nav),
+so every page shows the sidebar Django's own template renders for that user, page and
 language, whatever another user or page put in the cache before."""
 
 import re
+from unittest import mock
 
 import pytest
+from django.contrib import admin
+from django.contrib.admin import AdminSite
 from django.contrib.auth.models import Permission
 from django.template.loader import render_to_string
 from django.test import Client
 from django.utils import translation
+
+from staff.admin_site import PropertyDeskAdminSite
 
 COMPLAINTS = "/en/admin/complaints/complaint/"
 TEAMS = "/en/admin/staff/team/"
@@ -100,3 +106,32 @@ def test_each_language_has_its_own_sidebar(project_manager):
     assert sidebar(chinese) == expected_sidebar(chinese)
     assert "/admin/complaints/complaint/" in links(chinese)
     assert COMPLAINTS not in links(chinese)
+
+
+def names(app_list) -> list:
+    return [(app["app_label"], [str(model["name"]) for model in app["models"]]) for app in app_list]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_app_list_is_djangos_in_djangos_order(rf, project_manager, handler, language):
+    for user in (project_manager, handler):
+        ours, djangos = rf.get("/"), rf.get("/")
+        ours.user = djangos.user = user
+        with translation.override(language):
+            expected = names(AdminSite.get_app_list(admin.site, djangos))
+            assert names(admin.site.get_app_list(ours)) == expected
+            assert names(admin.site.get_app_list(ours, "complaints")) == [
+                app for app in expected if app[0] == "complaints"
+            ]
+
+
+def test_the_index_builds_the_app_list_once(project_manager):
+    client = client_of(project_manager)
+    build = PropertyDeskAdminSite._build_app_dict
+    with mock.patch.object(
+        PropertyDeskAdminSite, "_build_app_dict", autospec=True, side_effect=build
+    ) as built:
+        response = client.get("/en/admin/")
+    assert response.status_code == 200
+    assert built.call_count == 1
+    assert "/en/admin/complaints/complaint/" in response.content.decode()
