@@ -1,10 +1,20 @@
 """Counts that stop at 10,000: past that, "10,000+" tells a person as much as the exact
 figure, which would cost a scan of every row in scope."""
 
+import hashlib
+
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
 COUNT_CAP = 10_000
+PAST_THE_CAP_FOR = 60
+"""Seconds a count past the cap is taken as known: reading 10,001 rows cost a handler's
+list 22–33 ms of its 70–95 ms at a million complaints (the team's rows come through a
+bitmap of two indexes and the heap), on every page and sort. A count under the cap is
+counted on every request, so an exact figure is always current; "more than 10,000" may
+be up to a minute old."""
 
 
 class CappedPaginator(Paginator):
@@ -12,7 +22,19 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list.order_by()[: COUNT_CAP + 1].count()
+        rows = self.object_list.order_by()[: COUNT_CAP + 1]
+        try:
+            # The SQL names the scope, the filters and the search: the same rows for anyone.
+            sql, params = rows.query.sql_with_params()
+        except EmptyResultSet:
+            return 0
+        key = "capped-count:" + hashlib.md5(f"{rows.db}{sql}{params!r}".encode()).hexdigest()
+        if cache.get(key):
+            return COUNT_CAP + 1
+        count = rows.count()
+        if count > COUNT_CAP:
+            cache.set(key, True, PAST_THE_CAP_FOR)
+        return count
 
     @property
     def capped(self) -> bool:

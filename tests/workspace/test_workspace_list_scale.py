@@ -7,6 +7,9 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from workspace_helpers import admin_url, references
 
 from complaints.admin import pagination
@@ -31,6 +34,61 @@ def test_a_count_past_the_cap_says_more_than(client, agent, in_state, monkeypatc
     assert "4 complaints" not in page
     assert "Select all (more than 3) complaints" in page
     assert len(references(client.get(admin_url(LIST)))) == 4
+
+
+def count_queries(client, url: str) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith("SELECT COUNT(") and '"complaints_complaint"' in q["sql"]
+    ]
+
+
+@pytest.fixture
+def fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_a_count_past_the_cap_is_not_read_again_for_a_minute(
+    client, agent, handler, in_state, monkeypatch, time_machine, now, fresh_cache
+):
+    """ "More than 3" is known for PAST_THE_CAP_FOR seconds, for the same rows only: a
+    user whose scope holds fewer gets the exact count, and after the minute the rows
+    are counted again."""
+    for _ in range(4):
+        in_state(State.NEW)
+    monkeypatch.setattr(pagination, "COUNT_CAP", 3)
+    client.force_login(agent)
+    url = admin_url(LIST)
+    assert len(count_queries(client, url)) == 1
+
+    assert count_queries(client, url) == []
+    assert "more than 3 complaints" in client.get(url).content.decode()
+
+    client.force_login(handler)
+    assert len(count_queries(client, url)) == 1
+    assert "0 complaints" in client.get(url).content.decode()
+
+    client.force_login(agent)
+    time_machine.move_to(now + timedelta(seconds=pagination.PAST_THE_CAP_FOR + 1))
+    assert len(count_queries(client, url)) == 1
+
+
+def test_a_count_under_the_cap_is_read_every_time(client, agent, in_state, fresh_cache):
+    for _ in range(3):
+        in_state(State.NEW)
+    client.force_login(agent)
+    url = admin_url(LIST)
+    assert len(count_queries(client, url)) == 1
+    assert len(count_queries(client, url)) == 1
+
+    in_state(State.NEW)
+
+    assert "4 complaints" in client.get(url).content.decode()
 
 
 def test_a_count_under_the_cap_is_exact(client, agent, in_state):
