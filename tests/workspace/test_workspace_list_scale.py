@@ -188,6 +188,38 @@ def test_a_number_finds_the_phone_tail_the_unit_and_the_id(client, agent, in_sta
     assert sorted(listed) == sorted([at_unit.reference, by_phone.reference])
 
 
+@pytest.mark.parametrize("query", ["", "?queue=overdue", "?o=-3", "?o=2"])
+def test_each_page_joins_only_its_own_rows_in_the_lists_order(
+    client, agent, in_state, monkeypatch, time_machine, now, query
+):
+    """Pages of three: together they are the whole list in its order (?all shows it on
+    one page), and each page's rows query joins only the ids of its page."""
+    for state in [State.NEW, State.DISPATCHED, State.CLASSIFIED, State.CLOSED] * 2:
+        in_state(state)
+    time_machine.move_to(now + timedelta(days=30))
+    monkeypatch.setattr(ComplaintAdmin, "list_per_page", 3)
+    client.force_login(agent)
+    separator = "&" if query else "?"
+    whole = references(client.get(admin_url(LIST) + query + separator + "all="))
+    assert len(whole) > 3
+
+    paged, rows_queries = [], []
+    for page in range(1, (len(whole) + 2) // 3 + 1):
+        with CaptureQueriesContext(connection) as captured:
+            paged += references(client.get(admin_url(LIST) + query + separator + f"p={page}"))
+        rows_queries += [
+            q["sql"]
+            for q in captured.captured_queries
+            if q["sql"].startswith('SELECT "complaints_complaint"."id", "complaints_complaint"."')
+        ]
+
+    assert paged == whole
+    assert rows_queries and all(
+        re.search(r'"complaints_complaint"\."id" IN \(SELECT .* LIMIT \d', sql)
+        for sql in rows_queries
+    )
+
+
 def test_a_capped_count_offers_no_last_page(agent):
     """Past the cap the last page numbers are the cap's, not the list's: not offered."""
     paginator = pagination.CappedPaginator(Complaint.objects.none(), 50)
