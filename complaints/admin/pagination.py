@@ -2,6 +2,8 @@
 figure, which would cost a scan of every row in scope."""
 
 import hashlib
+import re
+from datetime import datetime
 
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
@@ -17,6 +19,18 @@ counted on every request, so an exact figure is always current; "more than 10,00
 be up to a minute old."""
 
 
+# SQLite's backend passes a time as text.
+TIMESTAMP_TEXT = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?([+-]\d\d:\d\d)?")
+
+
+def _to_the_minute(value):
+    if isinstance(value, datetime):
+        return value.replace(second=0, microsecond=0)
+    if isinstance(value, str) and TIMESTAMP_TEXT.fullmatch(value):
+        return value[:16]
+    return value
+
+
 class CappedPaginator(Paginator):
     """Counts at most COUNT_CAP + 1 rows; `capped` says the real count is larger."""
 
@@ -28,6 +42,9 @@ class CappedPaginator(Paginator):
             sql, params = rows.query.sql_with_params()
         except EmptyResultSet:
             return 0
+        # A queue's "now" to the minute: the overdue queue is asked with a new one each
+        # time, and a count past the cap is taken as known for a minute anyway.
+        params = [_to_the_minute(value) for value in params]
         key = "capped-count:" + hashlib.md5(f"{rows.db}{sql}{params!r}".encode()).hexdigest()
         if cache.get(key):
             return COUNT_CAP + 1

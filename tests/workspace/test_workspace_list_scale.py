@@ -78,6 +78,26 @@ def test_a_count_past_the_cap_is_not_read_again_for_a_minute(
     assert len(count_queries(client, url)) == 1
 
 
+def test_a_queue_past_the_cap_is_not_counted_again_within_the_minute(
+    client, agent, in_state, monkeypatch, time_machine, now, fresh_cache
+):
+    """The overdue queue asks with the time of each request; within the same minute a
+    count past the cap is not read again."""
+    for _ in range(4):
+        in_state(State.DISPATCHED)
+    monkeypatch.setattr(pagination, "COUNT_CAP", 3)
+    url = admin_url(LIST) + "?queue=overdue"
+    later = (now + timedelta(days=30)).replace(second=5)
+    time_machine.move_to(later, tick=False)
+    client.force_login(agent)
+    assert len(count_queries(client, url)) == 1
+
+    time_machine.move_to(later + timedelta(seconds=40), tick=False)
+
+    assert count_queries(client, url) == []
+    assert "more than 3 complaints" in client.get(url).content.decode()
+
+
 def test_a_count_under_the_cap_is_read_every_time(client, agent, in_state, fresh_cache):
     for _ in range(3):
         in_state(State.NEW)
