@@ -151,10 +151,15 @@ def is_suspected_emergency_pending(complaint: Complaint) -> bool:
     )
 
 
-def _due(lookup: str, moment: datetime) -> Q:
-    """`complaint_due_expression()` compared with `moment`, as a plain filter."""
-    return Q(**{f"next_due_at__{lookup}": moment}) | (
-        SUSPECTED_EMERGENCY_PENDING & Q(**{f"first_response_due__{lookup}": moment})
+def _due(**bounds: datetime) -> Q:
+    """`complaint_due_expression()` within `bounds` (`gt=…`, `lte=…`), as a plain filter:
+    each branch of the Coalesce with the whole range, so that the queue index reads the
+    range of each. Bounded apart (`due > now AND due <= later`, each an OR of the two
+    branches) the index read every future deadline of the scope for "due soon"."""
+    return Q(**{f"next_due_at__{op}": moment for op, moment in bounds.items()}) | (
+        Q(next_due_at__isnull=True)
+        & SUSPECTED_EMERGENCY_PENDING
+        & Q(**{f"first_response_due__{op}": moment for op, moment in bounds.items()})
     )
 
 
@@ -181,8 +186,8 @@ def queue_condition(queue: str, *, user: AbstractBaseUser, now: datetime) -> Q:
         if profile is not None and profile.team_id is not None
         else Q(pk__in=[]),
         Queue.UNACCEPTED: Q(state=State.NEW),
-        Queue.DUE_SOON: _due("gt", now) & _due("lte", now + DUE_SOON),
-        Queue.OVERDUE: _due("lte", now),
+        Queue.DUE_SOON: _due(gt=now, lte=now + DUE_SOON),
+        Queue.OVERDUE: _due(lte=now),
         Queue.TO_CONFIRM: Q(state=State.HANDLED),
         Queue.TO_REVISIT: Q(state=State.CLOSED, revisit_due_at__lte=now),
         Queue.REOPENED: Q(state=State.REOPENED),
