@@ -111,8 +111,9 @@ class Page(HTMLParser):
     """The forms (action, method, fields with their values, select options) and links of
     an HTML page."""
 
-    def __init__(self, html: str) -> None:
+    def __init__(self, html: str, url: str = "") -> None:
         super().__init__()
+        self.url = url  # the path answered, after any redirect
         self.forms: list[dict] = []
         self.links: list[str] = []
         self._select: str | None = None
@@ -185,7 +186,7 @@ class BrowserUser(HttpUser):
             if response.status_code != 200:
                 response.failure(f"{response.status_code} at {path}")
                 return None
-            return Page(response.text)
+            return Page(response.text, urlsplit(response.url).path)
 
     def login(self, path: str, username: str, name: str, *, landing: str) -> bool:
         """Fill the login form at `path`; a success redirects to `landing` (a path prefix)."""
@@ -384,6 +385,10 @@ class AdminStaff(BrowserUser):
             return
         form_page = self.get_page(act, "staff: accept (form)")
         if form_page is None:
+            return
+        if form_page.url == change:
+            # Accepted by someone else since the change page: the form's address sent
+            # this user back to it with a message, as the product does.
             return
         fields = form_page.form_with("expected_state")["fields"]
         with self.client.post(
