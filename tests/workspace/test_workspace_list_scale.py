@@ -10,6 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from factories import ProjectManagerFactory
 from workspace_helpers import admin_url, references
 
 from complaints.admin import pagination
@@ -156,6 +157,30 @@ def test_the_filters_offer_the_users_properties_and_teams(
     assert f"property__id__exact={other_prop.pk}" not in page
     assert "Riverside engineering" not in page
     assert "Riverside Plaza" not in page
+
+
+def test_the_property_filter_names_the_properties_of_staff_of_two(
+    client, agent, prop, other_prop, in_state
+):
+    """Staff of two properties filter by either, named; staff of one get no property
+    filter, and their list reads no property names for it."""
+    in_state(State.NEW)
+    manager = ProjectManagerFactory(username="two-sites", properties=[prop, other_prop])
+    client.force_login(manager)
+
+    page = client.get(admin_url(LIST)).content.decode()
+
+    first, second = sorted([prop, other_prop], key=lambda p: p.name)
+    links = re.findall(r'href="\?property__id__exact=(\d+)"[^>]*>([^<]+)<', page)
+    assert links == [(str(first.pk), first.name), (str(second.pk), second.name)]
+
+    client.force_login(agent)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(admin_url(LIST)).content.decode()
+    assert "property__id__exact" not in page
+    assert not [
+        q for q in captured.captured_queries if 'FROM "buildings_property" WHERE' in q["sql"]
+    ]
 
 
 def test_the_date_filter_narrows_the_list(client, agent, in_state, time_machine, now):
