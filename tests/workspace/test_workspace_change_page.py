@@ -49,8 +49,8 @@ def django_fieldsets(response) -> list[str]:
 
 @pytest.fixture
 def held(now, walk, agent):
-    """A dispatched complaint on hold, with a photo and a first-response breach: every
-    section of the page has a row."""
+    """A dispatched complaint on hold: the page's deadlines fieldset shows the held
+    fields, and its hold section has a row."""
     complaint = walk("dispatched")
     complaint_hold(
         complaint_id=complaint.pk,
