@@ -41,6 +41,18 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.skip(POSTGRES_SKIP_REASON)
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Every test starts and ends with an empty cache: the throttles, the board's rate
+    counter, the intake phrase lists, the admin's sidebar and the capped list counts live
+    there, and what a test cached would outlive the rows its transaction rolls back."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def server(django_db_setup, live_server):
     """The live server, started after the test database so that it stops (and lets go

@@ -1,22 +1,15 @@
-"""Site board fixtures: a clean cache (the rate counter lives there), a board link of the
-property made through the service (so the test knows its token), and a way to file a
-complaint by a new resident of the property at a given moment."""
+"""Site board fixtures: a board link of the property made through the service (so the
+test knows its token), and a way to file a complaint by a new resident of the property
+at a given moment. The rate counter lives in the cache, which every test starts empty
+(tests/conftest.py)."""
 
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from factories import ComplaintFactory, ResidentFactory, UnitFactory
 
 from complaints.models import BoardToken
 from complaints.services.intake_rules import board_token_create
-
-
-@pytest.fixture(autouse=True)
-def rate_counter():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

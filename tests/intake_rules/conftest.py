@@ -1,15 +1,8 @@
-"""Intake-rule fixtures: a clean cache around each test (the phrase lists are cached in
-it, and a test's phrases vanish with its transaction) and a project manager's client."""
+"""Intake-rule fixtures: a project manager's client. The phrase lists are cached, and a
+test's phrases vanish with its transaction: every test starts and ends with an empty
+cache (tests/conftest.py)."""
 
 import pytest
-from django.core.cache import cache
-
-
-@pytest.fixture(autouse=True)
-def phrase_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

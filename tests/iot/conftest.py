@@ -1,21 +1,13 @@
 """IoT fixtures: sensors of Lakeside Garden registered through the service (so each has a
-real token, known only to the test), an API client that sends it, and a clean throttle."""
+real token, known only to the test) and an API client that sends it. The throttle counts
+in the cache, which every test starts empty (tests/conftest.py)."""
 
 import pytest
-from django.core.cache import cache
 from iot_helpers import ALERTS_URL
 from rest_framework.test import APIClient
 
 from complaints.models import Category, Device
 from complaints.services import device_create
-
-
-@pytest.fixture(autouse=True)
-def throttle_history():
-    """The throttle counts in the cache: every test starts with none of its requests."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

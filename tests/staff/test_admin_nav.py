@@ -20,15 +20,6 @@ COMPLAINTS = "/en/admin/complaints/complaint/"
 TEAMS = "/en/admin/staff/team/"
 
 
-@pytest.fixture(autouse=True)
-def clear_cache():
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def client_of(user) -> Client:
     client = Client()
     client.force_login(user)

@@ -7,7 +7,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from factories import ProjectManagerFactory
@@ -47,15 +46,8 @@ def count_queries(client, url: str) -> list[str]:
     ]
 
 
-@pytest.fixture
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def test_a_count_past_the_cap_is_not_read_again_for_a_minute(
-    client, agent, handler, in_state, monkeypatch, time_machine, now, fresh_cache
+    client, agent, handler, in_state, monkeypatch, time_machine, now
 ):
     """ "More than 3" is known for PAST_THE_CAP_FOR seconds, for the same rows only: a
     user whose scope holds fewer gets the exact count, and after the minute the rows
@@ -80,7 +72,7 @@ def test_a_count_past_the_cap_is_not_read_again_for_a_minute(
 
 
 def test_a_queue_past_the_cap_is_not_counted_again_within_the_minute(
-    client, agent, in_state, monkeypatch, time_machine, now, fresh_cache
+    client, agent, in_state, monkeypatch, time_machine, now
 ):
     """The overdue queue asks with the time of each request; within the same minute a
     count past the cap is not read again."""
@@ -99,7 +91,7 @@ def test_a_queue_past_the_cap_is_not_counted_again_within_the_minute(
     assert "more than 3 complaints" in client.get(url).content.decode()
 
 
-def test_a_count_under_the_cap_is_read_every_time(client, agent, in_state, fresh_cache):
+def test_a_count_under_the_cap_is_read_every_time(client, agent, in_state):
     for _ in range(3):
         in_state(State.NEW)
     client.force_login(agent)
