@@ -1,7 +1,11 @@
 """Workspace fixtures: a resident whose phone masks to 138****1234, complaints walked
-to any state, and a second handler team to check that handlers see only their own."""
+to any state, one on hold, and a second handler team to check that handlers see only
+their own."""
+
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from factories import TeamLeaderFactory
 from staff_cases import (  # noqa: F401  (the fixtures the staff API tests share)
     action_case,
@@ -10,7 +14,8 @@ from staff_cases import (  # noqa: F401  (the fixtures the staff API tests share
     resident,
 )
 
-from complaints.models import State
+from complaints.models import Hold, State
+from complaints.services import complaint_hold
 
 
 @pytest.fixture
@@ -50,3 +55,18 @@ def page(chromium, viewport):
         yield context.new_page()
     finally:
         context.close()
+
+
+@pytest.fixture
+def held(now, walk, agent):
+    """A dispatched complaint on hold for parts ("Pump on order"), to resume in 5 hours."""
+    complaint = walk("dispatched")
+    complaint_hold(
+        complaint_id=complaint.pk,
+        actor=agent,
+        reason=Hold.Reason.PARTS,
+        resume_at=timezone.now() + timedelta(hours=5),
+        note="Pump on order",
+    )
+    complaint.refresh_from_db()
+    return complaint

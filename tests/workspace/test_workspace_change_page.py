@@ -15,8 +15,7 @@ from django.utils import timezone, translation
 from factories import image_upload
 from workspace_helpers import admin_url
 
-from complaints.models import Breach, Deadline, Hold, Level, Photo
-from complaints.services import complaint_hold
+from complaints.models import Breach, Deadline, Level, Photo
 from complaints.services.photos import photos_add, photos_process
 
 pytestmark = pytest.mark.django_db
@@ -45,22 +44,6 @@ def django_fieldsets(response) -> list[str]:
             )
             for index, fieldset in enumerate(response.context["adminform"])
         ]
-
-
-@pytest.fixture
-def held(now, walk, agent):
-    """A dispatched complaint on hold: the page's deadlines fieldset shows the held
-    fields, and its hold section has a row."""
-    complaint = walk("dispatched")
-    complaint_hold(
-        complaint_id=complaint.pk,
-        actor=agent,
-        reason=Hold.Reason.PARTS,
-        resume_at=timezone.now() + timedelta(hours=5),
-        note="Pump on order",
-    )
-    complaint.refresh_from_db()
-    return complaint
 
 
 def add_rows(complaint, actor, count: int) -> None:
