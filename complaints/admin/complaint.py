@@ -91,7 +91,7 @@ class ComplaintChangeList(ChangeList):
         super().get_results(request)
         rows = self.result_list
         if rows.query.is_sliced:
-            page = rows.prefetch_related(None).values("pk")
+            page = rows.values("pk")
             self.result_list = self.model_admin.list_rows(
                 Complaint.objects.filter(pk__in=page).order_by(*rows.query.order_by)
             )
