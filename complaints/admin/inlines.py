@@ -38,6 +38,11 @@ class ReadOnlyInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # Django shows an inline its user may delete from even where it may not view it:
+        # the superuser saw the device alerts' section on every complaint.
+        return False
+
 
 class PhotoInline(ReadOnlyInline):
     model = Photo

@@ -252,9 +252,11 @@ def test_a_sensor_complaint_shows_its_alert_entry(client, agent, lift, api, sett
     assert re.search(r"<td[^>]*field-alert_count[^>]*>\s*<p>3</p>", page)
 
 
-def test_a_complaint_not_from_a_sensor_has_no_alert_section(client, agent, complaint):
-    """Complaints from residents and staff show no device alert section."""
-    client.force_login(agent)
+@pytest.mark.parametrize("who", ["agent", "admin_user"])
+def test_a_complaint_not_from_a_sensor_has_no_alert_section(client, who, complaint, request):
+    """Complaints from residents and staff show no device alert section, to the superuser
+    (who may delete alerts) neither."""
+    client.force_login(request.getfixturevalue(who))
 
     response = client.get(admin_url("complaints_complaint_change", complaint.pk))
 
