@@ -273,6 +273,11 @@ class ComplaintAdmin(
     def has_add_permission(self, request):
         return request.user.has_perm("complaints.add_complaint")
 
+    def has_change_permission(self, request, obj=None):
+        # The page shows and its buttons act: a saved form would write the row past the
+        # services (the superuser, who has every permission, got Save buttons).
+        return False
+
     def has_delete_permission(self, request, obj=None):
         return False
 
