@@ -20,7 +20,13 @@ from complaints.admin.actions import available_actions
 from complaints.admin.bulk import BulkActionsMixin
 from complaints.admin.filters import PropertyFilter, QueueFilter, RepeatProblemFilter, TeamFilter
 from complaints.admin.history import HistoryAdmin
-from complaints.admin.inlines import BreachInline, HoldInline, PhotoInline
+from complaints.admin.inlines import (
+    BreachInline,
+    HoldInline,
+    PhotoInline,
+    has_rows,
+    with_section_flags,
+)
 from complaints.admin.intake import IntakeViewMixin
 from complaints.admin.iot import DeviceAlertInline
 from complaints.admin.pagination import CappedPaginator
@@ -230,7 +236,9 @@ class ComplaintAdmin(
         once per request: the change view and Django's form view both ask for it."""
         cache = request.__dict__.setdefault("_pd_complaints", {})
         if object_id not in cache:
-            queryset = self.get_queryset(request).select_related(*CHANGE_SELECT_RELATED)
+            queryset = with_section_flags(
+                self.get_queryset(request).select_related(*CHANGE_SELECT_RELATED), self.inlines
+            )
             try:
                 complaint = queryset.get(pk=Complaint._meta.pk.to_python(object_id))
             except (Complaint.DoesNotExist, ValidationError):
@@ -239,6 +247,10 @@ class ComplaintAdmin(
                 _relations_share(complaint)
             cache[object_id] = complaint
         return cache[object_id]
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        return inlines if obj is None else [i for i in inlines if has_rows(i, obj)]
 
     def get_search_results(self, request, queryset, search_term):
         # Residents and staff quote the reference (TS00000042), not the row id.

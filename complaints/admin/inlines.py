@@ -1,6 +1,7 @@
 """What a complaint's page lists below it, read-only: photos, holds, breaches."""
 
 from django.contrib import admin
+from django.db.models import Exists, OuterRef, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html
@@ -19,6 +20,26 @@ class ComplaintRowsFormSet(BaseInlineFormSet):
             for row in super().get_queryset():
                 setattr(row, self.fk.name, self.instance)
         return self._queryset
+
+
+def with_section_flags(queryset: QuerySet, inlines) -> QuerySet:
+    """The complaints with, for each section, whether it has a row (in the same query):
+    a section without rows is left off the page, its rows' query, formset and empty table
+    (about a sixth of the page of a complaint with no photo, hold or breach)."""
+    return queryset.annotate(
+        **{
+            _flag(inline): Exists(inline.model._default_manager.filter(complaint=OuterRef("pk")))
+            for inline in inlines
+        }
+    )
+
+
+def has_rows(inline, complaint) -> bool:
+    return getattr(complaint, _flag(inline), True)
+
+
+def _flag(inline) -> str:
+    return f"pd_has_{inline.model._meta.model_name}"
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from complaints.admin.history import HistoryAdmin
 from complaints.admin.inlines import ReadOnlyInline
 from complaints.exceptions import ComplaintError
-from complaints.models import Category, Channel, Device, DeviceAlert
+from complaints.models import Category, Device, DeviceAlert
 from complaints.services import (
     device_change,
     device_create,
@@ -153,12 +153,6 @@ class DeviceAlertInline(ReadOnlyInline):
         "cleared",
     ]
     readonly_fields = fields
-
-    def has_view_permission(self, request, obj=None):
-        # `obj` is the complaint: a section only on the pages of sensors' complaints.
-        if obj is not None and obj.channel != Channel.IOT:
-            return False
-        return super().has_view_permission(request, obj)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("device")
