@@ -95,10 +95,15 @@ def model_cases_for(
     user: AbstractBaseUser, category_id: int | None, *, exclude_complaint_id: int | None = None
 ):
     """The newest model cases of a category that the user may read (the intake and
-    change pages suggest them)."""
+    change pages suggest them: a title and what fixed it, each a link)."""
     if category_id is None:
         return ModelCase.objects.none()
-    queryset = model_cases_visible_to(user).filter(category_id=category_id)
+    queryset = (
+        model_cases_visible_to(user)
+        .filter(category_id=category_id)
+        .select_related(None)
+        .only("title", "what_fixed_it")
+    )
     if exclude_complaint_id is not None:
         queryset = queryset.exclude(complaint_id=exclude_complaint_id)
     return queryset.order_by("-written_at")[:SUGGESTED_CASES]

@@ -3,6 +3,8 @@ complaint, without personal data; cases are searched by category and text and su
 on the change and intake pages of complaints of the same category."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from factories import CategoryFactory
 from quality_helpers import act_url, admin_url, messages
 
@@ -125,7 +127,10 @@ def test_cases_are_suggested_for_the_same_category(client, closed, agent, walk, 
     other = walk("dispatched", category=CategoryFactory(name_en="Parking"))
     client.force_login(agent)
 
-    same_page = client.get(admin_url("complaints_complaint_change", same.pk)).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        same_page = client.get(admin_url("complaints_complaint_change", same.pk)).content.decode()
+    # Read now: the next request empties the connection's query log.
+    case_queries = [q for q in queries if 'FROM "complaints_modelcase"' in q["sql"]]
     other_page = client.get(admin_url("complaints_complaint_change", other.pk)).content.decode()
     own_page = client.get(admin_url("complaints_complaint_change", closed.pk)).content.decode()
     intake = client.post(
@@ -133,6 +138,8 @@ def test_cases_are_suggested_for_the_same_category(client, closed, agent, walk, 
     ).content.decode()
 
     assert "Model cases of this category" in same_page and "Door bell wiring" in same_page
+    assert TEXT["what_fixed_it"][:40] in same_page
+    assert len(case_queries) == 1
     assert "Door bell wiring" not in other_page
     assert "Door bell wiring" not in own_page  # not suggested to itself
     assert "Door bell wiring" in intake
