@@ -176,13 +176,15 @@ def test_a_later_page_takes_the_queries_of_the_first(
 
     with django_assert_max_num_queries(MAX_QUERIES) as first:
         response = client.get(list_url())
+    # Read now: a request made outside a capture empties the connection's query log.
+    queries_of_first = len(first)
     assert len(response.json()["results"]) == 50
     response = client.get(response.json()["next"])
     with django_assert_max_num_queries(MAX_QUERIES) as third:
         response = client.get(response.json()["next"])
     assert len(response.json()["results"]) == 50
 
-    assert len(third) == len(first)
+    assert len(third) == queries_of_first
     page_sql = [q["sql"] for q in third.captured_queries if "complaints_complaint" in q["sql"]]
     assert len(page_sql) == 1
     assert "OFFSET" not in page_sql[0] and "COUNT(" not in page_sql[0]

@@ -129,7 +129,7 @@ def test_cases_are_suggested_for_the_same_category(client, closed, agent, walk, 
 
     with CaptureQueriesContext(connection) as queries:
         same_page = client.get(admin_url("complaints_complaint_change", same.pk)).content.decode()
-    # Read now: the next request empties the connection's query log.
+    # Read now: a request made outside a capture empties the connection's query log.
     case_queries = [q for q in queries if 'FROM "complaints_modelcase"' in q["sql"]]
     other_page = client.get(admin_url("complaints_complaint_change", other.pk)).content.decode()
     own_page = client.get(admin_url("complaints_complaint_change", closed.pk)).content.decode()

@@ -118,8 +118,7 @@ def test_the_sections_name_their_complaint_without_reading_it_again(client, held
 
     with CaptureQueriesContext(connection) as one:
         response = client.get(url)
-    # Counted now: the next request empties the connection's query log, and `one` would
-    # then count the queries of `three`.
+    # Read now: a request made outside a capture empties the connection's query log.
     queries_of_one = len(one.captured_queries)
     add_rows(held, agent, 2)
     with CaptureQueriesContext(connection) as three:

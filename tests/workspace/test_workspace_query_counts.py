@@ -135,9 +135,11 @@ def test_list_queries_do_not_grow_with_the_number_of_teams(
     client.get(url)
     with django_assert_max_num_queries(MAX_QUERIES) as one_team:
         client.get(url)
+    # Read now: a request made outside a capture empties the connection's query log.
+    queries_of_one_team = len(one_team)
     for _ in range(4):
         dispatch_to_new_team()
     with django_assert_max_num_queries(MAX_QUERIES) as five_teams:
         client.get(url)
 
-    assert len(five_teams) == len(one_team)
+    assert len(five_teams) == queries_of_one_team
