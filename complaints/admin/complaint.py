@@ -369,9 +369,11 @@ class ComplaintAdmin(
 
     @admin.display(description=gettext_lazy("submitted at"), ordering="created_at")
     def filed_at(self, complaint: Complaint):
-        moment = timezone.localtime(complaint.created_at)
+        zone = timezone.get_current_timezone()
+        moment = complaint.created_at.astimezone(zone)
         # Digits only, the same in every language (no format lookup for every row).
-        short = "%m-%d %H:%M" if moment.year == timezone.localtime().year else "%Y-%m-%d %H:%M"
+        this_year = moment.year == timezone.now().astimezone(zone).year
+        short = "%m-%d %H:%M" if this_year else "%Y-%m-%d %H:%M"
         return format_html(
             '<time datetime="{}" class="pd-time">{}</time>',
             moment.isoformat(),

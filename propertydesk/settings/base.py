@@ -256,6 +256,14 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Sessions are read from a cache every web process shares, written through to the
+# database: one query fewer on every page. In each process's own memory a session ended
+# in one process would live on in another's copy, so without CACHE_URL the database alone.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHE_URL
+    else "django.contrib.sessions.backends.db"
+)
 # /metrics (complaints.metrics) answers only `Authorization: Bearer <METRICS_TOKEN>`, and
 # does not exist while it is unset.
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
