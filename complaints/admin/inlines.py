@@ -60,8 +60,8 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        # Django shows an inline its user may delete from even where it may not view it:
-        # the superuser saw the device alerts' section on every complaint.
+        # Nobody deletes a row here (and Django shows an inline to whoever may delete from
+        # it, view permission or not).
         return False
 
 

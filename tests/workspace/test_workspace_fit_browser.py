@@ -187,3 +187,39 @@ def test_agent_queue_screenshot(chromium, server, demo, agent, tmp_path):
         context.close()
 
     assert_fits(figures)
+
+
+OVERLAPS = """() => {
+  const box = e => e.getBoundingClientRect();
+  const cross = (a, b) =>
+    a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  const headings = [...document.querySelectorAll('#content > h1, #content > h2')].map(box);
+  const buttons = [...document.querySelectorAll('.object-tools a')].map(box);
+  return {
+    buttons: buttons.length,
+    over: buttons.filter(b => headings.some(h => cross(b, h))).length,
+    page: document.documentElement.scrollWidth,
+    width: window.innerWidth,
+  };
+}"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(1366, 768), (390, 844)])
+def test_a_complaints_buttons_leave_its_title_readable(
+    chromium, server, demo, agent, width, height
+):
+    """The action buttons of a complaint the agent may act on (seven of them) cover
+    neither the page's title nor the complaint's, on a desktop or a phone."""
+    complaint = demo.complaints.filter(state=State.DISPATCHED, owner=agent).first()
+    context, page = open_page(chromium, width, height)
+    try:
+        browser_log_in(page, server.url, agent, PREFIX["zh-hans"])
+        page.goto(f"{server.url}/admin/complaints/complaint/{complaint.pk}/change/")
+        figures = page.evaluate(OVERLAPS)
+    finally:
+        context.close()
+
+    print(width, figures)
+    assert figures["buttons"] >= 5, figures
+    assert figures["over"] == 0, figures
+    assert figures["page"] <= figures["width"], figures
