@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 
+from complaints import cached
 from complaints.models import (
     IN_PROGRESS_STATES,
     Breach,
@@ -25,6 +27,8 @@ from complaints.models import (
 from complaints.sla.workdays import add_working_days
 
 # Deadlines are watched only while someone still has to act on them.
+
+WINDOWS_CACHE = "sla-windows"
 
 
 def warning_ratio() -> float:
@@ -41,7 +45,23 @@ class Windows:
 
 
 def windows_for(*, property_id: int, level: int) -> Windows:
-    """HQ's policy for the level, tightened by the property's override where it has one."""
+    """HQ's policy for the level, tightened by the property's override where it has one.
+    Every filing, portal page and classification reads it, so it is cached until a policy
+    or an override is saved or deleted (`windows_changed`); in each process's own memory
+    (no CACHE_URL) another process sees a change within `cached.STALE_AT_MOST`."""
+    key = f"{WINDOWS_CACHE}:{cached.generation(WINDOWS_CACHE)}:{property_id}:{level}"
+    windows = cache.get(key)
+    if windows is None:
+        windows = _windows_read(property_id=property_id, level=level)
+        cache.set(key, windows, cached.STALE_AT_MOST)
+    return windows
+
+
+def windows_changed(**_signal) -> None:
+    cached.generation_renew(WINDOWS_CACHE)
+
+
+def _windows_read(*, property_id: int, level: int) -> Windows:
     policy = SlaPolicy.objects.get(level=level)
     override = PropertySlaOverride.objects.filter(property_id=property_id, level=level).first()
 
