@@ -26,9 +26,9 @@ from complaints.models import (
 )
 from complaints.sla.workdays import add_working_days
 
-# Deadlines are watched only while someone still has to act on them.
-
 WINDOWS_CACHE = "sla-windows"
+
+# Deadlines are watched only while someone still has to act on them.
 
 
 def warning_ratio() -> float:
