@@ -79,7 +79,7 @@ def due_words(due: datetime) -> str:
 
 def promise_sentences(complaint: Complaint) -> list[str]:
     """The level's promise in plain words, e.g. "We will respond within 2 hours."."""
-    windows = sla.windows_for(
+    windows = sla.windows_promised(
         property_id=complaint.property_id, level=sla.provisional_level(complaint)
     )
     sentences = [

@@ -19,6 +19,7 @@ from complaints.sla.deadlines import (
     resume_hold,
     warning_ratio,
     windows_for,
+    windows_promised,
 )
 
 __all__ = [
@@ -37,4 +38,5 @@ __all__ = [
     "resume_hold",
     "warning_ratio",
     "windows_for",
+    "windows_promised",
 ]

@@ -45,23 +45,8 @@ class Windows:
 
 
 def windows_for(*, property_id: int, level: int) -> Windows:
-    """HQ's policy for the level, tightened by the property's override where it has one.
-    Every filing, portal page and classification reads it, so it is cached until a policy
-    or an override is saved or deleted (`windows_changed`); in each process's own memory
-    (no CACHE_URL) another process sees a change within `cached.STALE_AT_MOST`."""
-    key = f"{WINDOWS_CACHE}:{cached.generation(WINDOWS_CACHE)}:{property_id}:{level}"
-    windows = cache.get(key)
-    if windows is None:
-        windows = _windows_read(property_id=property_id, level=level)
-        cache.set(key, windows, cached.STALE_AT_MOST)
-    return windows
-
-
-def windows_changed(**_signal) -> None:
-    cached.generation_renew(WINDOWS_CACHE)
-
-
-def _windows_read(*, property_id: int, level: int) -> Windows:
+    """HQ's policy for the level, tightened by the property's override where it has one,
+    as it is now: what deadlines are computed and stored from."""
     policy = SlaPolicy.objects.get(level=level)
     override = PropertySlaOverride.objects.filter(property_id=property_id, level=level).first()
 
@@ -78,6 +63,23 @@ def _windows_read(*, property_id: int, level: int) -> Windows:
         else None,
         max_hold=policy.max_hold,
     )
+
+
+def windows_promised(*, property_id: int, level: int) -> Windows:
+    """`windows_for` for the promise the portal shows on every complaint's page, cached
+    until a policy or an override is saved or deleted (`windows_changed`). In each
+    process's own memory (no CACHE_URL) another process shows a change within
+    `cached.STALE_AT_MOST`; nothing stored is computed from it."""
+    key = f"{WINDOWS_CACHE}:{cached.generation(WINDOWS_CACHE)}:{property_id}:{level}"
+    windows = cache.get(key)
+    if windows is None:
+        windows = windows_for(property_id=property_id, level=level)
+        cache.set(key, windows, cached.STALE_AT_MOST)
+    return windows
+
+
+def windows_changed(**_signal) -> None:
+    cached.generation_renew(WINDOWS_CACHE)
 
 
 def deadlines_compute(complaint: Complaint, *, start: datetime) -> None:

@@ -140,6 +140,9 @@ def test_cases_are_suggested_for_the_same_category(client, closed, agent, walk, 
     assert "Model cases of this category" in same_page and "Door bell wiring" in same_page
     assert TEXT["what_fixed_it"][:40] in same_page
     assert len(case_queries) == 1
+    # The box's two texts: no column of the complaint, its writer or its category.
+    columns = case_queries[0]["sql"].split(" FROM ")[0]
+    assert "complaints_complaint" not in columns and "auth_user" not in columns
     assert "Door bell wiring" not in other_page
     assert "Door bell wiring" not in own_page  # not suggested to itself
     assert "Door bell wiring" in intake

@@ -20,13 +20,17 @@ def test_the_change_page_has_no_save_buttons(client, held, who, request):
     assert 'name="_addanother"' not in page
 
 
-def test_a_posted_change_form_is_refused_and_writes_nothing(client, held, admin_user):
+def test_a_posted_change_form_is_refused_and_writes_nothing(client, complaint, admin_user):
+    """A complaint without photos, holds or breaches: its form has no sections to be
+    refused for, so it would be saved if the page let anyone change it."""
     client.force_login(admin_user)
-    before = Complaint.history.filter(id=held.pk).count()
-    row = Complaint.objects.filter(pk=held.pk).values().get()
+    before = Complaint.history.filter(id=complaint.pk).count()
+    row = Complaint.objects.filter(pk=complaint.pk).values().get()
 
-    response = client.post(admin_url("complaints_complaint_change", held.pk), {"_save": "Save"})
+    response = client.post(
+        admin_url("complaints_complaint_change", complaint.pk), {"_save": "Save"}
+    )
 
     assert response.status_code == 403
-    assert Complaint.objects.filter(pk=held.pk).values().get() == row
-    assert Complaint.history.filter(id=held.pk).count() == before
+    assert Complaint.objects.filter(pk=complaint.pk).values().get() == row
+    assert Complaint.history.filter(id=complaint.pk).count() == before
