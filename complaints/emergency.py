@@ -10,7 +10,6 @@ import functools
 import re
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import Q
 
 from complaints import cached
@@ -117,11 +116,9 @@ def _phrases_read(property_id: int | None) -> tuple[tuple[str, ...], tuple[str, 
 def phrases_for(property_id: int | None) -> PhraseMatcher:
     """The active phrases of a property: its own and those for every property (only
     the latter with None). Cached until a phrase changes (`phrases_changed`)."""
-    key = f"{CACHE_PREFIX}:{cached.generation(CACHE_PREFIX)}:{property_id or 'all'}"
-    phrases = cache.get(key)
-    if phrases is None:
-        phrases = _phrases_read(property_id)
-        cache.set(key, phrases, cached.STALE_AT_MOST)
+    phrases = cached.read_through(
+        CACHE_PREFIX, property_id or "all", read=lambda: _phrases_read(property_id)
+    )
     return _matcher(*phrases)
 
 

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.cache import cache
 from django.db.models import Count, F, Max, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -101,16 +100,14 @@ class IntakePreview:
 
 
 def _rows() -> tuple[Row, ...]:
-    key = f"{CACHE_KEY}:{cached.generation(CACHE_KEY)}"
-    rows = cache.get(key)
-    if rows is None:
-        rows = tuple(
+    return cached.read_through(
+        CACHE_KEY,
+        read=lambda: tuple(
             CategoryKeyword.objects.filter(category__is_active=True)
             .order_by("category_id", "keyword")
             .values_list("category_id", "language", "keyword", "weight")
-        )
-        cache.set(key, rows, cached.STALE_AT_MOST)
-    return rows
+        ),
+    )
 
 
 def keywords_changed() -> None:

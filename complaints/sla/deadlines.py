@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 
 from complaints import cached
 from complaints.models import (
@@ -70,12 +69,12 @@ def windows_promised(*, property_id: int, level: int) -> Windows:
     until a policy or an override is saved or deleted (`windows_changed`). In each
     process's own memory (no CACHE_URL) another process shows a change within
     `cached.STALE_AT_MOST`; nothing stored is computed from it."""
-    key = f"{WINDOWS_CACHE}:{cached.generation(WINDOWS_CACHE)}:{property_id}:{level}"
-    windows = cache.get(key)
-    if windows is None:
-        windows = windows_for(property_id=property_id, level=level)
-        cache.set(key, windows, cached.STALE_AT_MOST)
-    return windows
+    return cached.read_through(
+        WINDOWS_CACHE,
+        property_id,
+        level,
+        read=lambda: windows_for(property_id=property_id, level=level),
+    )
 
 
 def windows_changed(**_signal) -> None:
