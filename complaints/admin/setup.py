@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from complaints.admin.history import HistoryAdmin
+from complaints.admin.status import window_column
 from complaints.models import Category, PropertySlaOverride, SlaPolicy, WorkdayOverride
 from staff.admin_scope import PropertyScopedAdmin, ScopedAdmin
 
@@ -29,11 +30,11 @@ class CategoryAdmin(ScopedAdmin):
 class SlaPolicyAdmin(HistoryAdmin, ScopedAdmin):
     list_display = [
         "level",
-        "first_response",
-        "on_site",
-        "resolve",
+        window_column(SlaPolicy, "first_response"),
+        window_column(SlaPolicy, "on_site"),
+        window_column(SlaPolicy, "resolve"),
         "resolve_working_days",
-        "max_hold",
+        window_column(SlaPolicy, "max_hold"),
     ]
 
     def has_add_permission(self, request):
@@ -45,7 +46,13 @@ class SlaPolicyAdmin(HistoryAdmin, ScopedAdmin):
 
 @admin.register(PropertySlaOverride)
 class PropertySlaOverrideAdmin(HistoryAdmin, PropertyScopedAdmin):
-    list_display = ["property", "level", "first_response", "on_site", "resolve"]
+    list_display = [
+        "property",
+        "level",
+        window_column(PropertySlaOverride, "first_response"),
+        window_column(PropertySlaOverride, "on_site"),
+        window_column(PropertySlaOverride, "resolve"),
+    ]
     list_select_related = ("property",)
     autocomplete_fields = ["property"]
 

@@ -1,11 +1,14 @@
-"""The SLA words of the list and the change page: a badge per deadline, its countdown."""
+"""The SLA words of the list and the change page: a badge per deadline, its countdown;
+durations in words where Django would print a timedelta ("1 day, 0:00:00")."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.contrib import admin
 from django.utils.translation import gettext as _
 
 from complaints import sla
 from complaints.models import Complaint
+from complaints.portal.display import duration_words
 from complaints.selectors import is_suspected_emergency_pending
 
 SUSPECTED = "emergency"
@@ -39,12 +42,13 @@ def provisional_first_response(complaint: Complaint) -> sla.DeadlineTimes | None
 def deadline_status(times: sla.DeadlineTimes, now: datetime) -> tuple[str, str]:
     left = times.due_at - now
     if left.total_seconds() <= 0:
-        return "breached", _("%(time)s overdue") % {"time": _duration(-left)}
+        return "breached", _("%(time)s overdue") % {"time": duration_text(-left)}
     status = "warning" if now >= times.warn_at else "ok"
-    return status, _("%(time)s left") % {"time": _duration(left)}
+    return status, _("%(time)s left") % {"time": duration_text(left)}
 
 
-def _duration(delta) -> str:
+def duration_text(delta: timedelta) -> str:
+    """Days and hours, or hours and minutes: a countdown, or time gathered (on hold)."""
     minutes = int(delta.total_seconds() // 60)
     days, minutes = divmod(minutes, 24 * 60)
     hours, minutes = divmod(minutes, 60)
@@ -53,3 +57,16 @@ def _duration(delta) -> str:
     if hours:
         return _("%(hours)dh %(minutes)dm") % {"hours": hours, "minutes": minutes}
     return _("%(minutes)dm") % {"minutes": minutes}
+
+
+def window_column(model, name: str):
+    """A list column of a window (an SLA policy's "resolved within"): "2 hours", "7 days"
+    in the reader's language."""
+
+    @admin.display(description=model._meta.get_field(name).verbose_name, ordering=name)
+    def column(obj) -> str | None:
+        value = getattr(obj, name)
+        return None if value is None else duration_words(value)
+
+    column.__name__ = name
+    return column

@@ -8,6 +8,8 @@ import sys
 import pytest
 import redis
 from django.conf import settings
+from django.contrib.sessions.backends.cached_db import KEY_PREFIX
+from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
@@ -68,17 +70,31 @@ def test_a_page_reads_the_session_from_the_shared_cache(client, agent, shared_ca
     assert not [q for q in queries.captured_queries if "django_session" in q["sql"]]
 
 
+def session_queries(client) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse(CHANGELIST)).status_code == 200
+    return [q["sql"] for q in queries.captured_queries if "django_session" in q["sql"]]
+
+
 def test_a_session_the_cache_lost_is_read_from_the_database(client, agent, shared_cache):
     client.force_login(agent)
     cache.clear()
 
-    assert client.get(reverse(CHANGELIST)).status_code == 200
+    assert session_queries(client)
+    assert cache.get(KEY_PREFIX + client.session.session_key) is not None
+    assert not session_queries(client)
 
 
 def test_logging_out_ends_the_session_in_the_cache_too(client, agent, shared_cache):
     client.force_login(agent)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    client.get(reverse(CHANGELIST))
+    assert cache.get(KEY_PREFIX + cookie) is not None
+
     client.post(reverse("admin:logout"))
+
+    assert cache.get(KEY_PREFIX + cookie) is None
+    assert not Session.objects.filter(session_key=cookie).exists()
 
     again = Client()
     again.cookies[settings.SESSION_COOKIE_NAME] = cookie
