@@ -46,11 +46,13 @@ def empty_cache():
     """Every test starts and ends with an empty cache: the throttles, the board's rate
     counter, the intake phrase lists, the admin's sidebar and the capped list counts live
     there, and what a test cached would outlive the rows its transaction rolls back."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture

@@ -5,13 +5,13 @@ links for each of 36 models, about 15 ms of a changelist on a slow machine, the 
 HTML for every page of a user. The cache key is everything the template reads: the
 language, the app list as this request's permissions and scope built it, and which of
 its links the page's path contains (the current section). A change of any of them
-renders it anew; nothing has to be invalidated.
+renders it anew; nothing has to be invalidated, so each process keeps its own copies.
 """
 
 import hashlib
 
 from django import template
-from django.core.cache import cache
+from django.core.cache import caches
 from django.template.defaultfilters import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -24,6 +24,7 @@ TIMEOUT = 24 * 60 * 60
 @register.simple_tag(takes_context=True)
 def nav_sidebar(context) -> str:
     key = _key(context.get("available_apps", []), context["request"].path)
+    cache = caches["local"]
     html = cache.get(key)
     if html is None:
         html = context.template.engine.get_template("admin/nav_sidebar.html").render(context)

@@ -48,7 +48,8 @@ def shared_cache(settings, worker_id):
     except redis.ConnectionError:
         pytest.skip("needs Redis on 127.0.0.1:6379")
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location}
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location},
     }
     settings.SESSION_ENGINE = session_engine(CACHE_URL=location)
     cache.clear()

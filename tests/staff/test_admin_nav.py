@@ -10,6 +10,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.admin import AdminSite
 from django.contrib.auth.models import Permission
+from django.core.cache import caches
 from django.template.loader import render_to_string
 from django.test import Client
 from django.utils import translation
@@ -126,3 +127,21 @@ def test_the_index_builds_the_app_list_once(project_manager):
     assert response.status_code == 200
     assert built.call_count == 1
     assert "/en/admin/complaints/complaint/" in response.content.decode()
+
+
+def rendered_sidebar(response) -> bool:
+    return "admin/nav_sidebar.html" in [template.name for template in response.templates]
+
+
+def test_the_sidebar_is_kept_in_each_process_own_memory(project_manager):
+    """Cached in the process, not the shared cache (a 20 KB round trip to Redis on every
+    admin page): emptying the shared cache does not render it again, emptying the
+    process's does."""
+    client = client_of(project_manager)
+    assert rendered_sidebar(client.get(COMPLAINTS))
+
+    caches["default"].clear()
+    assert not rendered_sidebar(client.get(COMPLAINTS))
+
+    caches["local"].clear()
+    assert rendered_sidebar(client.get(COMPLAINTS))
