@@ -239,6 +239,9 @@ class Complaint(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
             models.Index(fields=["team", "state"], name="complaint_team_state"),
             # The monthly reports select a property's complaints by their resolve deadline.
             models.Index(fields=["property", "resolve_due"], name="complaint_property_resolve_due"),
+            # ... and by their closing: with the id in the key, the counts of the analysis's
+            # twelve-month trend read the index alone, not the table.
+            models.Index(fields=["property", "closed_at", "id"], name="complaint_property_closed"),
             # A repeat problem's group: one place and category, by filing time.
             models.Index(
                 fields=["property", "category", "building", "unit", "created_at"],
