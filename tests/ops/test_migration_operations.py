@@ -6,7 +6,9 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after the test then leaves the tables empty for the next
+# test that restores the migrations' rows (roles, SLA policies) as the browser tests do.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 BEFORE = ("complaints", "0032_sort_indexes")
 INDEX = "complaint_property_closed"
