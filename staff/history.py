@@ -2,7 +2,7 @@
 and related rows, "—" for an empty value, and the fields' own translated names. Used by
 every admin history page (staff.admin_scope.ReadOnlyHistoryAdmin)."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from simple_history.models import DeletedObject, ModelChange
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from propertydesk.durations import duration_text
 from staff.selectors import user_display_name
 
 EMPTY = "—"
@@ -48,6 +49,8 @@ def value_text(field: models.Field | None, value: Any) -> str:
         return moment_text(value)
     if isinstance(value, date):
         return date_format(value, DATE_FORMAT)
+    if isinstance(value, timedelta):
+        return duration_text(value)
     return str(value)
 
 

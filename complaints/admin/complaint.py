@@ -31,12 +31,7 @@ from complaints.admin.intake import IntakeViewMixin
 from complaints.admin.iot import DeviceAlertInline
 from complaints.admin.pagination import CappedPaginator
 from complaints.admin.rows import complaint_change_url, label_of
-from complaints.admin.status import (
-    deadline_status,
-    duration_text,
-    provisional_first_response,
-    sla_status,
-)
+from complaints.admin.status import deadline_status, provisional_first_response, sla_status
 from complaints.admin.views import ActionViewsMixin
 from complaints.models import Channel, Complaint, Deadline, Level, State
 from complaints.models.urgency import (
@@ -54,6 +49,7 @@ from complaints.selectors import (
     is_suspected_emergency_pending,
     queue_ordering,
 )
+from propertydesk.durations import duration_text
 from staff.admin_scope import ScopedAdmin
 from staff.selectors import user_display_name
 
@@ -276,10 +272,10 @@ class ComplaintAdmin(
             return by_phone | queryset.filter(number), False
         return super().get_search_results(request, queryset, search_term)
 
-    def get_form(self, request, obj=None, **kwargs):
+    def get_form(self, request, obj=None, change=False, **kwargs):
         # The read-only fields that show a model field in words keep its help text.
         help_texts = {"held_total_text": Complaint._meta.get_field("held_total").help_text}
-        return super().get_form(request, obj, help_texts=help_texts, **kwargs)
+        return super().get_form(request, obj, change=change, help_texts=help_texts, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         # Every change goes through complaints.services: the page shows, the buttons act.

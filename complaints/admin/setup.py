@@ -26,16 +26,31 @@ class CategoryAdmin(ScopedAdmin):
     autocomplete_fields = ["parent"]
 
 
+class WindowsInWords:
+    """A page that only shows (no change permission) gives each window in words, as the
+    list does: Django's read-only field prints the timedelta ("1 day, 0:00:00")."""
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fields
+        return [f"{name}_words" if hasattr(self, f"{name}_words") else name for name in fields]
+
+
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(HistoryAdmin, ScopedAdmin):
+class SlaPolicyAdmin(WindowsInWords, HistoryAdmin, ScopedAdmin):
     list_display = [
         "level",
-        window_column(SlaPolicy, "first_response"),
-        window_column(SlaPolicy, "on_site"),
-        window_column(SlaPolicy, "resolve"),
+        "first_response_words",
+        "on_site_words",
+        "resolve_words",
         "resolve_working_days",
-        window_column(SlaPolicy, "max_hold"),
+        "max_hold_words",
     ]
+    first_response_words = staticmethod(window_column(SlaPolicy, "first_response"))
+    on_site_words = staticmethod(window_column(SlaPolicy, "on_site"))
+    resolve_words = staticmethod(window_column(SlaPolicy, "resolve"))
+    max_hold_words = staticmethod(window_column(SlaPolicy, "max_hold"))
 
     def has_add_permission(self, request):
         return False
@@ -45,14 +60,11 @@ class SlaPolicyAdmin(HistoryAdmin, ScopedAdmin):
 
 
 @admin.register(PropertySlaOverride)
-class PropertySlaOverrideAdmin(HistoryAdmin, PropertyScopedAdmin):
-    list_display = [
-        "property",
-        "level",
-        window_column(PropertySlaOverride, "first_response"),
-        window_column(PropertySlaOverride, "on_site"),
-        window_column(PropertySlaOverride, "resolve"),
-    ]
+class PropertySlaOverrideAdmin(WindowsInWords, HistoryAdmin, PropertyScopedAdmin):
+    list_display = ["property", "level", "first_response_words", "on_site_words", "resolve_words"]
+    first_response_words = staticmethod(window_column(PropertySlaOverride, "first_response"))
+    on_site_words = staticmethod(window_column(PropertySlaOverride, "on_site"))
+    resolve_words = staticmethod(window_column(PropertySlaOverride, "resolve"))
     list_select_related = ("property",)
     autocomplete_fields = ["property"]
 

@@ -1,15 +1,15 @@
 """The SLA words of the list and the change page: a badge per deadline, its countdown;
 durations in words where Django would print a timedelta ("1 day, 0:00:00")."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.contrib import admin
 from django.utils.translation import gettext as _
 
 from complaints import sla
 from complaints.models import Complaint
-from complaints.portal.display import duration_words
 from complaints.selectors import is_suspected_emergency_pending
+from propertydesk.durations import duration_text, duration_words
 
 SUSPECTED = "emergency"
 """The css class of a suspected level I nobody has classified yet: red whatever the time."""
@@ -47,21 +47,9 @@ def deadline_status(times: sla.DeadlineTimes, now: datetime) -> tuple[str, str]:
     return status, _("%(time)s left") % {"time": duration_text(left)}
 
 
-def duration_text(delta: timedelta) -> str:
-    """Days and hours, or hours and minutes: a countdown, or time gathered (on hold)."""
-    minutes = int(delta.total_seconds() // 60)
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    if days:
-        return _("%(days)dd %(hours)dh") % {"days": days, "hours": hours}
-    if hours:
-        return _("%(hours)dh %(minutes)dm") % {"hours": hours, "minutes": minutes}
-    return _("%(minutes)dm") % {"minutes": minutes}
-
-
 def window_column(model, name: str):
-    """A list column of a window (an SLA policy's "resolved within"): "2 hours", "7 days"
-    in the reader's language."""
+    """A window (an SLA policy's "resolved within") as a list column or a view-only
+    field: "2 hours", "7 days" in the reader's language."""
 
     @admin.display(description=model._meta.get_field(name).verbose_name, ordering=name)
     def column(obj) -> str | None:

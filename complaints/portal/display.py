@@ -18,6 +18,7 @@ from complaints import sla
 from complaints.models import CLOSED_STATES, Complaint, Deadline, Photo, State, Survey, Transition
 from complaints.portal.forms import STARS
 from complaints.reasons import reason_text
+from propertydesk.durations import duration_words
 from staff.selectors import is_system_user, user_display_name
 
 STATE_WORDS = {
@@ -49,18 +50,6 @@ STATE_TONE = {
 
 def state_words(complaint: Complaint) -> str:
     return str(STATE_WORDS.get(complaint.state, complaint.get_state_display()))
-
-
-def duration_words(duration: timedelta) -> str:
-    """15 minutes, 2 hours, 3 days — the unit a resident would say."""
-    minutes = int(duration.total_seconds() // 60)
-    if minutes < 60 or minutes % 60:
-        return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
-    hours = minutes // 60
-    if hours <= 72 or hours % 24:
-        return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
-    days = hours // 24
-    return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
 
 
 def when_words(moment: datetime) -> str:

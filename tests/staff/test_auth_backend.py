@@ -32,7 +32,7 @@ def test_own_and_group_permissions_in_one_query(handler):
     own = Permission.objects.get(codename="view_unit")
     handler.user_permissions.add(own)
     extra = Group.objects.create(name="Auditors")
-    extra.permissions.add(Permission.objects.get(codename="view_building"))
+    extra.permissions.add(Permission.objects.get(codename="view_building"), own)
     handler.groups.add(extra)
     user = fresh(handler)
 
@@ -41,6 +41,7 @@ def test_own_and_group_permissions_in_one_query(handler):
         assert user.has_perm("buildings.view_unit") and user.has_perm("buildings.view_building")
 
     assert {"buildings.view_unit", "buildings.view_building"} <= perms
+    assert perms == backends.ModelBackend().get_all_permissions(fresh(handler))
     assert len(queries.captured_queries) == 1
 
 

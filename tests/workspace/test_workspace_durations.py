@@ -8,7 +8,7 @@ import pytest
 from django.utils import translation
 from workspace_helpers import admin_url
 
-from complaints.models import Complaint, Level, PropertySlaOverride
+from complaints.models import Complaint, Level, PropertySlaOverride, SlaPolicy
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +70,37 @@ def test_overrides_list_their_windows_in_words_and_sort_by_them(admin_client, pr
 
     assert page.index(">3 hours</td>") < page.index(">10 minutes</td>")
     assert "0:10:00" not in page
+
+
+@pytest.mark.parametrize(("language", "words"), [("en", "15 minutes"), ("zh-hans", "15 分钟")])
+def test_a_view_only_policy_page_gives_its_windows_in_words(client, agent, language, words):
+    """Agents may only look at the SLA policies: their page is read-only, and a read-only
+    field would print the timedelta."""
+    policy = SlaPolicy.objects.get(level=Level.values[0])
+    client.force_login(agent)
+    with translation.override(language):
+        url = admin_url("complaints_slapolicy_change", policy.pk)
+
+    page = client.get(url).content.decode()
+
+    assert f'<div class="readonly">{words}</div>' in page
+    assert "0:15:00" not in page and "0:30:00" not in page
+
+
+def test_who_may_change_a_policy_edits_its_windows(admin_client, english):
+    policy = SlaPolicy.objects.get(level=Level.values[0])
+
+    page = admin_client.get(admin_url("complaints_slapolicy_change", policy.pk)).content.decode()
+
+    assert 'name="first_response"' in page and 'name="max_hold"' in page
+
+
+def test_the_history_gives_time_on_hold_in_words(client, held, agent, english):
+    held.held_total = timedelta(days=1, hours=3, minutes=20)
+    held.save()
+    client.force_login(agent)
+
+    page = client.get(admin_url("complaints_complaint_history", held.pk)).content.decode()
+
+    assert "1d 3h" in page
+    assert "3:20:00" not in page and "0:00:00" not in page
