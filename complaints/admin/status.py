@@ -56,5 +56,4 @@ def window_column(model, name: str):
         value = getattr(obj, name)
         return None if value is None else duration_words(value)
 
-    column.__name__ = name
     return column
