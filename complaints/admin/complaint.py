@@ -31,7 +31,13 @@ from complaints.admin.intake import IntakeViewMixin
 from complaints.admin.iot import DeviceAlertInline
 from complaints.admin.pagination import CappedPaginator
 from complaints.admin.rows import complaint_change_url, label_of
-from complaints.admin.status import deadline_status, provisional_first_response, sla_status
+from complaints.admin.status import (
+    DurationsInWords,
+    deadline_status,
+    provisional_first_response,
+    sla_status,
+    window_column,
+)
 from complaints.admin.views import ActionViewsMixin
 from complaints.models import Channel, Complaint, Deadline, Level, State
 from complaints.models.urgency import (
@@ -105,7 +111,12 @@ class ComplaintChangeList(ChangeList):
 
 
 class ComplaintAdmin(
-    ActionViewsMixin, IntakeViewMixin, BulkActionsMixin, HistoryAdmin, ScopedAdmin
+    ActionViewsMixin,
+    IntakeViewMixin,
+    BulkActionsMixin,
+    DurationsInWords,
+    HistoryAdmin,
+    ScopedAdmin,
 ):
     list_display = [
         "reference_link",
@@ -146,6 +157,7 @@ class ComplaintAdmin(
     inlines = [DeviceAlertInline, PhotoInline, HoldInline, BreachInline]
     actions = ["accept_selected", "dispatch_selected", "export_csv"]
     history_list_display = ["transition", "state", "owner", "team"]
+    held_total_words = staticmethod(window_column(Complaint, "held_total", duration_text))
     history_reason_fields = ("close_reason",)
     change_form_template = "admin/complaints/complaint/change_form.html"
     fieldsets = [
@@ -185,7 +197,7 @@ class ComplaintAdmin(
                 "fields": [
                     "sla_started_at",
                     ("first_response_due", "on_site_due", "resolve_due"),
-                    ("on_site_at", "held_since", "held_until", "held_total_text"),
+                    ("on_site_at", "held_since", "held_until", "held_total"),
                     "revisit_due_at",
                 ]
             },
@@ -272,11 +284,6 @@ class ComplaintAdmin(
             return by_phone | queryset.filter(number), False
         return super().get_search_results(request, queryset, search_term)
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        # The read-only fields that show a model field in words keep its help text.
-        help_texts = {"held_total_text": Complaint._meta.get_field("held_total").help_text}
-        return super().get_form(request, obj, change=change, help_texts=help_texts, **kwargs)
-
     def get_readonly_fields(self, request, obj=None):
         # Every change goes through complaints.services: the page shows, the buttons act.
         return [f.name for f in Complaint._meta.fields] + [
@@ -286,7 +293,6 @@ class ComplaintAdmin(
             "suspected_emergency_note",
             "owner_name",
             "assignee_name",
-            "held_total_text",
         ]
 
     def has_add_permission(self, request):
@@ -368,10 +374,6 @@ class ComplaintAdmin(
     @admin.display(description=gettext_lazy("assignee"))
     def assignee_name(self, complaint: Complaint):
         return user_display_name(complaint.assignee) if complaint.assignee_id else "—"
-
-    @admin.display(description=Complaint._meta.get_field("held_total").verbose_name)
-    def held_total_text(self, complaint: Complaint):
-        return duration_text(complaint.held_total)
 
     @admin.display(description=gettext_lazy("team"))
     def team_name(self, complaint: Complaint):

@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from complaints.admin.history import HistoryAdmin
-from complaints.admin.status import window_column
+from complaints.admin.status import DurationsInWords, window_column
 from complaints.models import Category, PropertySlaOverride, SlaPolicy, WorkdayOverride
 from staff.admin_scope import PropertyScopedAdmin, ScopedAdmin
 
@@ -26,19 +26,8 @@ class CategoryAdmin(ScopedAdmin):
     autocomplete_fields = ["parent"]
 
 
-class WindowsInWords:
-    """A page that only shows (no change permission) gives each window in words, as the
-    list does: Django's read-only field prints the timedelta ("1 day, 0:00:00")."""
-
-    def get_fields(self, request, obj=None):
-        fields = super().get_fields(request, obj)
-        if obj is None or self.has_change_permission(request, obj):
-            return fields
-        return [f"{name}_words" if hasattr(self, f"{name}_words") else name for name in fields]
-
-
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(WindowsInWords, HistoryAdmin, ScopedAdmin):
+class SlaPolicyAdmin(DurationsInWords, HistoryAdmin, ScopedAdmin):
     list_display = [
         "level",
         "first_response_words",
@@ -60,7 +49,7 @@ class SlaPolicyAdmin(WindowsInWords, HistoryAdmin, ScopedAdmin):
 
 
 @admin.register(PropertySlaOverride)
-class PropertySlaOverrideAdmin(WindowsInWords, HistoryAdmin, PropertyScopedAdmin):
+class PropertySlaOverrideAdmin(DurationsInWords, HistoryAdmin, PropertyScopedAdmin):
     list_display = ["property", "level", "first_response_words", "on_site_words", "resolve_words"]
     first_response_words = staticmethod(window_column(PropertySlaOverride, "first_response"))
     on_site_words = staticmethod(window_column(PropertySlaOverride, "on_site"))

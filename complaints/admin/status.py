@@ -47,13 +47,50 @@ def deadline_status(times: sla.DeadlineTimes, now: datetime) -> tuple[str, str]:
     return status, _("%(time)s left") % {"time": duration_text(left)}
 
 
-def window_column(model, name: str):
-    """A window (an SLA policy's "resolved within") as a list column or a view-only
-    field: "2 hours", "7 days" in the reader's language."""
+def window_column(model, name: str, words=duration_words):
+    """A duration field in words ("2 hours", "1d 3h") in the reader's language, as a list
+    column or, through DurationsInWords, a view-only field."""
 
     @admin.display(description=model._meta.get_field(name).verbose_name, ordering=name)
     def column(obj) -> str | None:
         value = getattr(obj, name)
-        return None if value is None else duration_words(value)
+        return None if value is None else words(value)
 
     return column
+
+
+class DurationsInWords:
+    """A page that only shows (no change permission) gives each duration field that the
+    admin has words for (`<name>_words`, a window_column) in those words, with the field's
+    help text: Django's read-only field prints the timedelta ("1 day, 0:00:00")."""
+
+    def _in_words(self, name):
+        return f"{name}_words" if hasattr(self, f"{name}_words") else name
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        return [
+            (
+                title,
+                {
+                    **options,
+                    "fields": [
+                        tuple(map(self._in_words, line))
+                        if isinstance(line, list | tuple)
+                        else self._in_words(line)
+                        for line in options["fields"]
+                    ],
+                },
+            )
+            for title, options in fieldsets
+        ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        help_texts = {
+            self._in_words(field.name): field.help_text
+            for field in self.model._meta.fields
+            if field.help_text and hasattr(self, f"{field.name}_words")
+        }
+        return super().get_form(request, obj, change=change, help_texts=help_texts, **kwargs)

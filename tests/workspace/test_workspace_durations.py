@@ -72,8 +72,16 @@ def test_overrides_list_their_windows_in_words_and_sort_by_them(admin_client, pr
     assert "0:10:00" not in page
 
 
-@pytest.mark.parametrize(("language", "words"), [("en", "15 minutes"), ("zh-hans", "15 分钟")])
-def test_a_view_only_policy_page_gives_its_windows_in_words(client, agent, language, words):
+@pytest.mark.parametrize(
+    ("language", "words", "help_text"),
+    [
+        ("en", "15 minutes", "From submission until dispatched."),
+        ("zh-hans", "15 分钟", "自提交起至派单止。"),
+    ],
+)
+def test_a_view_only_policy_page_gives_its_windows_in_words(
+    client, agent, language, words, help_text
+):
     """Agents may only look at the SLA policies: their page is read-only, and a read-only
     field would print the timedelta."""
     policy = SlaPolicy.objects.get(level=Level.values[0])
@@ -84,6 +92,7 @@ def test_a_view_only_policy_page_gives_its_windows_in_words(client, agent, langu
     page = client.get(url).content.decode()
 
     assert f'<div class="readonly">{words}</div>' in page
+    assert help_text in page
     assert "0:15:00" not in page and "0:30:00" not in page
 
 
